@@ -1,0 +1,106 @@
+// Eager kernel calls on tensors with broadcasting and promotion, used by op forwards (records nothing).
+package dev.vela;
+
+import dev.vela.spi.Backend;
+import dev.vela.spi.BinaryOp;
+import dev.vela.spi.ReduceOp;
+import dev.vela.spi.UnaryOp;
+import dev.vela.spi.View;
+
+/** Raw computations: new tensors from backend kernels, no autograd. */
+final class Kern {
+    private Kern() {}
+
+    static Backend be(Tensor t) { return t.device().backend(); }
+
+    static Tensor empty(DType dtype, int[] shape, Device device) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        return new Tensor(device.backend().allocate(dtype, n), Shape.wrap(shape.clone()),
+                View.contiguousStrides(shape), 0);
+    }
+
+    /** The view of {@code t} broadcast to {@code shape} (stride 0 on broadcast dimensions). */
+    static View broadcastView(Tensor t, int[] shape) {
+        int r = shape.length, tr = t.rank();
+        int[] st = new int[r];
+        int[] ts = t.shape().raw();
+        for (int i = 0; i < r; i++) {
+            int j = i - (r - tr);
+            st[i] = (j < 0 || ts[j] == 1) ? 0 : t.strides[j];
+        }
+        return new View(t.storage, shape, st, t.offset);
+    }
+
+    static Tensor cast(Tensor t, DType to) {
+        if (t.dtype() == to) return t;
+        Tensor out = empty(to, t.shape().raw(), t.device());
+        be(t).copy(t.view(), out.view());
+        return out;
+    }
+
+    static Tensor contiguous(Tensor t) {
+        if (t.isContiguous()) return t;
+        Tensor out = empty(t.dtype(), t.shape().raw(), t.device());
+        be(t).copy(t.view(), out.view());
+        return out;
+    }
+
+    static Tensor unary(UnaryOp op, double p0, double p1, Tensor x) {
+        Tensor out = empty(x.dtype(), x.shape().raw(), x.device());
+        be(x).unary(op, p0, p1, x.view(), out.view());
+        return out;
+    }
+
+    static Tensor unary(UnaryOp op, Tensor x) { return unary(op, 0, 0, x); }
+
+    static boolean isComparison(BinaryOp op) {
+        return switch (op) {
+            case EQ, NE, LT, LE, GT, GE, AND, OR -> true;
+            default -> false;
+        };
+    }
+
+    /** a op b with broadcasting; operands are promoted to a common dtype; comparisons give BOOL. */
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b, String name) {
+        Shape s = Shape.broadcast(a.shape(), b.shape(), name);
+        DType t = DType.promote(a.dtype(), b.dtype());
+        Tensor ac = cast(a, t), bc = cast(b, t);
+        DType ot = isComparison(op) ? DType.BOOL : t;
+        Tensor out = empty(ot, s.raw(), a.device());
+        be(a).binary(op, broadcastView(ac, s.raw()), broadcastView(bc, s.raw()), out.view());
+        return out;
+    }
+
+    /** Reduction over normalised axes; float types only (others are computed in float64). */
+    static Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepdims) {
+        DType t = x.dtype().isFloating() ? x.dtype() : DType.FLOAT64;
+        Tensor xc = cast(x, t);
+        int[] ks = x.shape().raw().clone();
+        for (int a : axes) ks[a] = 1;
+        Tensor out = empty(t, ks, x.device());
+        if (x.size() == 0) {
+            be(x).fill(out.view(), switch (op) {
+                case SUM -> 0.0;
+                case PROD -> 1.0;
+                case MAX -> Double.NEGATIVE_INFINITY;
+                case MIN -> Double.POSITIVE_INFINITY;
+            });
+        } else if (axes.length == 0) {
+            be(x).copy(xc.view(), out.view());
+        } else {
+            be(x).reduce(op, xc.view(), axes, out.view());
+        }
+        return keepdims ? out : out.viewAs(dropAxes(x.shape().raw(), axes));
+    }
+
+    static int[] dropAxes(int[] shape, int[] axes) {
+        boolean[] drop = new boolean[shape.length];
+        for (int a : axes) drop[a] = true;
+        int n = 0;
+        for (boolean d : drop) if (!d) n++;
+        int[] r = new int[n];
+        for (int i = 0, k = 0; i < shape.length; i++) if (!drop[i]) r[k++] = shape[i];
+        return r;
+    }
+}

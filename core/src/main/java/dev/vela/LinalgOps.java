@@ -1,0 +1,198 @@
+// Matrix products (NumPy matmul rules, Keras/Theano dot) and the im2col pair used by convolution.
+package dev.vela;
+
+import dev.vela.spi.View;
+
+import java.util.Arrays;
+
+/** matmul, dot and the patch extraction primitive behind conv2d and pooling. */
+final class LinalgOps {
+    private LinalgOps() {}
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: both operands need at least one dimension, got shapes "
+                    + a.shape() + " and " + b.shape());
+        }
+        checkFloat("matmul", a, b);
+        if (a.rank() == 1 && b.rank() == 1) {
+            return matmul(a.reshape(1, -1), b.reshape(-1, 1)).reshape();
+        }
+        if (a.rank() == 1) return matmul(a.reshape(1, -1), b).squeeze(-2);
+        if (b.rank() == 1) return matmul(a, b.reshape(-1, 1)).squeeze(-1);
+        int ka = a.shape().dim(-1), kb = b.shape().dim(-2);
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " are not aligned: "
+                    + ka + " (dim " + (a.rank() - 1) + ") != " + kb + " (dim " + (b.rank() - 2) + ")");
+        }
+        int[] ab = Arrays.copyOf(a.shape().raw(), a.rank() - 2), bb = Arrays.copyOf(b.shape().raw(), b.rank() - 2);
+        Shape.broadcast(Shape.of(ab), Shape.of(bb), "matmul");
+        return Op.apply(new MatMul(), a, b);
+    }
+
+    static void checkFloat(String op, Tensor a, Tensor b) {
+        if (!a.dtype().isFloating() || !b.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": operands must be float32 or float64, got " + a.dtype() + " "
+                    + a.shape() + " and " + b.dtype() + " " + b.shape());
+        }
+    }
+
+    static final class MatMul extends Op {
+        @Override String name() { return "matmul"; }
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            DType t = DType.promote(in[0].dtype(), in[1].dtype());
+            Tensor a = Kern.cast(in[0], t), b = Kern.cast(in[1], t);
+            int m = a.shape().dim(-2), k = a.shape().dim(-1), n = b.shape().dim(-1);
+            int[] batch = Shape.broadcast(Shape.of(Arrays.copyOf(a.shape().raw(), a.rank() - 2)),
+                    Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
+            int nb = 1;
+            for (int d : batch) nb *= d;
+            int[] os = Arrays.copyOf(batch, batch.length + 2);
+            os[batch.length] = m;
+            os[batch.length + 1] = n;
+            Tensor out = Kern.empty(t, os, a.device());
+            if (out.size() == 0) return out;
+            if (k == 0) return out; // zeros
+            Kern.be(a).matmul(batchView(a, batch, nb, m, k), batchView(b, batch, nb, k, n),
+                    new View(out.storage, new int[] {nb, m, n}, new int[] {m * n, n, 1}, 0));
+            return out;
+        }
+
+        /** t broadcast to batch + [r, c], as a 3-D view [nb, r, c] (copied when the batch dims do not merge). */
+        private static View batchView(Tensor t, int[] batch, int nb, int r, int c) {
+            int[] full = Arrays.copyOf(batch, batch.length + 2);
+            full[batch.length] = r;
+            full[batch.length + 1] = c;
+            View v = Kern.broadcastView(t, full);
+            int[] st = v.strides();
+            int bs = 0, prev = -1;
+            boolean merge = true;
+            for (int i = 0; i < batch.length; i++) {
+                if (batch[i] == 1) continue;
+                if (prev >= 0 && st[prev] != st[i] * batch[i]) merge = false;
+                prev = i;
+                bs = st[i];
+            }
+            if (merge) return new View(v.storage(), new int[] {nb, r, c}, new int[] {bs, st[batch.length], st[batch.length + 1]}, v.offset());
+            Tensor copy = Kern.empty(t.dtype(), full, t.device());
+            Kern.be(t).copy(v, copy.view());
+            return new View(copy.storage, new int[] {nb, r, c}, new int[] {r * c, c, 1}, 0);
+        }
+
+        @Override
+        Tensor[] backward(Node n, Tensor g) {
+            Tensor a = n.inputs[0], b = n.inputs[1];
+            Tensor da = a.requiresGrad ? ElementwiseOps.sumTo(g.matmul(b.transpose(-1, -2)), a.shape()) : null;
+            Tensor db = b.requiresGrad ? ElementwiseOps.sumTo(a.transpose(-1, -2).matmul(g), b.shape()) : null;
+            return new Tensor[] {da, db};
+        }
+    }
+
+    /** Keras/Theano dot: matmul for ranks up to 2; above, contracts x's last axis with y's second-to-last. */
+    static Tensor dot(Tensor x, Tensor y) {
+        if (x.rank() <= 2 && y.rank() <= 2) {
+            if (x.rank() == 2 && y.rank() == 2 && x.shape().dim(1) != y.shape().dim(0)) {
+                throw new IllegalArgumentException("dot: shapes " + x.shape() + " and " + y.shape() + " are not aligned: "
+                        + x.shape().dim(1) + " (dim 1) != " + y.shape().dim(0) + " (dim 0)");
+            }
+            return matmul(x, y);
+        }
+        int k = x.shape().dim(-1);
+        int ya = y.rank() >= 2 ? y.rank() - 2 : 0;
+        if (y.shape().raw()[ya] != k) {
+            throw new IllegalArgumentException("dot: shapes " + x.shape() + " and " + y.shape() + " are not aligned: "
+                    + k + " (dim " + (x.rank() - 1) + ") != " + y.shape().raw()[ya] + " (dim " + ya + ")");
+        }
+        int[] ys = y.shape().raw();
+        int[] perm = new int[y.rank()];
+        perm[0] = ya;
+        for (int i = 0, p = 1; i < y.rank(); i++) if (i != ya) perm[p++] = i;
+        Tensor y2 = y.permute(perm).reshape(k, -1);
+        Tensor x2 = x.reshape(-1, k);
+        int[] outShape = new int[x.rank() - 1 + y.rank() - 1];
+        int q = 0;
+        for (int i = 0; i < x.rank() - 1; i++) outShape[q++] = x.shape().raw()[i];
+        for (int i = 0; i < y.rank(); i++) if (i != ya) outShape[q++] = ys[i];
+        return x2.matmul(y2).reshape(outShape);
+    }
+
+    // ------------------------------------------------------------------ patches (im2col)
+
+    /** Geometry of a 2-D window op over NHWC input: output size and leading padding per axis. */
+    record Window(int kh, int kw, int sh, int sw, int oh, int ow, int padTop, int padLeft) {
+        static Window of(String op, int[] xShape, int kh, int kw, int sh, int sw, String padding) {
+            if (xShape.length != 4) {
+                throw new IllegalArgumentException(op + ": input must be NHWC (rank 4), got shape " + Shape.of(xShape));
+            }
+            if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0) {
+                throw new IllegalArgumentException(op + ": window " + kh + "x" + kw + " and strides " + sh + "x" + sw
+                        + " must be positive");
+            }
+            int h = xShape[1], w = xShape[2];
+            String p = padding.toLowerCase(java.util.Locale.ROOT);
+            if (p.equals("valid")) {
+                if (h < kh || w < kw) {
+                    throw new IllegalArgumentException(op + ": window " + kh + "x" + kw + " is larger than the input "
+                            + h + "x" + w + " with 'valid' padding (input shape " + Shape.of(xShape) + ")");
+                }
+                return new Window(kh, kw, sh, sw, (h - kh) / sh + 1, (w - kw) / sw + 1, 0, 0);
+            }
+            if (p.equals("same")) {
+                int oh = (h + sh - 1) / sh, ow = (w + sw - 1) / sw;
+                int ph = Math.max((oh - 1) * sh + kh - h, 0), pw = Math.max((ow - 1) * sw + kw - w, 0);
+                return new Window(kh, kw, sh, sw, oh, ow, ph / 2, pw / 2);
+            }
+            throw new IllegalArgumentException(op + ": padding must be 'valid' or 'same', got '" + padding + "'");
+        }
+    }
+
+    static final class Patches extends Op {
+        final Window w;
+        final double padValue;
+
+        Patches(Window w, double padValue) {
+            this.w = w;
+            this.padValue = padValue;
+        }
+
+        @Override String name() { return "patches"; }
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor x = in[0];
+            int[] s = x.shape().raw();
+            Tensor out = Kern.empty(x.dtype(), new int[] {s[0], w.oh, w.ow, w.kh, w.kw, s[3]}, x.device());
+            Kern.be(x).patches(x.view(), w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, padValue, out.view());
+            return out;
+        }
+
+        @Override
+        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Unpatches(w, n.inputs[0].dims()), g)}; }
+    }
+
+    /** col2im: sums patch gradients back into the image; the adjoint of Patches. */
+    static final class Unpatches extends Op {
+        final Window w;
+        final int[] shape;
+
+        Unpatches(Window w, int[] shape) {
+            this.w = w;
+            this.shape = shape;
+        }
+
+        @Override String name() { return "unpatches"; }
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor g = in[0];
+            Tensor out = Kern.empty(g.dtype(), shape, g.device());
+            Kern.be(g).unpatches(g.view(), w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, out.view());
+            return out;
+        }
+
+        @Override
+        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Patches(w, 0.0), g)}; }
+    }
+}

@@ -1,0 +1,562 @@
+// The CPU backend: strided iteration over views, handing contiguous runs to the Vector API kernels.
+package dev.vela.cpu;
+
+import dev.vela.DType;
+import dev.vela.Device;
+import dev.vela.spi.Backend;
+import dev.vela.spi.BinaryOp;
+import dev.vela.spi.ReduceOp;
+import dev.vela.spi.Storage;
+import dev.vela.spi.UnaryOp;
+import dev.vela.spi.View;
+
+import java.util.Arrays;
+
+/**
+ * Kernels on the Java heap. Float32 and float64 run through {@link VectorKernels}; integer and bool
+ * tensors (indices, labels, masks) take a scalar path through doubles.
+ */
+public final class CpuBackend implements Backend {
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {}
+
+    @Override public Device device() { return Device.CPU; }
+
+    @Override
+    public Storage allocate(DType dtype, long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("cpu: cannot allocate " + size + " elements of " + dtype
+                    + ": the CPU backend holds at most 2^31-9 elements per tensor");
+        }
+        return new CpuStorage(dtype, (int) size);
+    }
+
+    @Override
+    public Storage fromArray(Object a) {
+        return switch (a) {
+            case float[] f -> new CpuStorage(DType.FLOAT32, f.clone(), f.length);
+            case double[] d -> new CpuStorage(DType.FLOAT64, d.clone(), d.length);
+            case int[] i -> new CpuStorage(DType.INT32, i.clone(), i.length);
+            case long[] l -> new CpuStorage(DType.INT64, l.clone(), l.length);
+            case boolean[] b -> {
+                byte[] out = new byte[b.length];
+                for (int i = 0; i < b.length; i++) out[i] = (byte) (b[i] ? 1 : 0);
+                yield new CpuStorage(DType.BOOL, out, out.length);
+            }
+            default -> throw new IllegalArgumentException("fromArray: unsupported array type " + a.getClass().getSimpleName());
+        };
+    }
+
+    /** Wraps an array without copying (the array becomes the tensor's storage). */
+    public Storage wrap(Object a) {
+        return switch (a) {
+            case float[] f -> new CpuStorage(DType.FLOAT32, f, f.length);
+            case double[] d -> new CpuStorage(DType.FLOAT64, d, d.length);
+            case int[] i -> new CpuStorage(DType.INT32, i, i.length);
+            case long[] l -> new CpuStorage(DType.INT64, l, l.length);
+            default -> fromArray(a);
+        };
+    }
+
+    private static CpuStorage cs(View v) { return (CpuStorage) v.storage(); }
+
+    @Override
+    public Object toArray(View v, DType as) {
+        CpuStorage out = new CpuStorage(as, (int) v.size());
+        copy(v, new View(out, v.shape(), View.contiguousStrides(v.shape()), 0));
+        if (as == DType.BOOL) {
+            byte[] b = (byte[]) out.data;
+            boolean[] r = new boolean[b.length];
+            for (int i = 0; i < b.length; i++) r[i] = b[i] != 0;
+            return r;
+        }
+        return out.data;
+    }
+
+    @Override
+    public double get(Storage s, long index) { return ((CpuStorage) s).get(index); }
+
+    // ---------------------------------------------------------------- copy / fill
+
+    @Override
+    public void copy(View src, View dst) {
+        CpuStorage s = cs(src), d = cs(dst);
+        if (src.size() == 0) return;
+        if (s.dtype == d.dtype && src.isContiguous() && dst.isContiguous()) {
+            System.arraycopy(s.data, (int) src.offset(), d.data, (int) dst.offset(), (int) src.size());
+            return;
+        }
+        Strided it = new Strided(dst.shape(), new int[][] {src.strides(), dst.strides()},
+                new long[] {src.offset(), dst.offset()});
+        int ss = it.innerStride(0), ds = it.innerStride(1);
+        if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT32) {
+            float[] a = (float[]) s.data, b = (float[]) d.data;
+            it.forEachRow((o, n) -> {
+                int si = (int) o[0], di = (int) o[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = a[si];
+            });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT64) {
+            double[] a = (double[]) s.data, b = (double[]) d.data;
+            it.forEachRow((o, n) -> {
+                int si = (int) o[0], di = (int) o[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = a[si];
+            });
+        } else if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT64) {
+            float[] a = (float[]) s.data;
+            double[] b = (double[]) d.data;
+            it.forEachRow((o, n) -> {
+                int si = (int) o[0], di = (int) o[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = a[si];
+            });
+        } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT32) {
+            double[] a = (double[]) s.data;
+            float[] b = (float[]) d.data;
+            it.forEachRow((o, n) -> {
+                int si = (int) o[0], di = (int) o[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = (float) a[si];
+            });
+        } else if (s.dtype == d.dtype && s.dtype == DType.INT64) {
+            long[] a = (long[]) s.data, b = (long[]) d.data;
+            it.forEachRow((o, n) -> {
+                int si = (int) o[0], di = (int) o[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = a[si];
+            });
+        } else {
+            it.forEachRowSerial((o, n) -> {
+                long si = o[0], di = o[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) d.set(di, s.get(si));
+            });
+        }
+    }
+
+    @Override
+    public void fill(View dst, double value) {
+        CpuStorage d = cs(dst);
+        Strided it = new Strided(dst.shape(), new int[][] {dst.strides()}, new long[] {dst.offset()});
+        int ds = it.innerStride(0);
+        switch (d.dtype) {
+            case FLOAT32 -> {
+                float[] a = (float[]) d.data;
+                float v = (float) value;
+                it.forEachRow((o, n) -> {
+                    if (ds == 1) Arrays.fill(a, (int) o[0], (int) o[0] + n, v);
+                    else for (int i = 0, k = (int) o[0]; i < n; i++, k += ds) a[k] = v;
+                });
+            }
+            case FLOAT64 -> {
+                double[] a = (double[]) d.data;
+                it.forEachRow((o, n) -> {
+                    if (ds == 1) Arrays.fill(a, (int) o[0], (int) o[0] + n, value);
+                    else for (int i = 0, k = (int) o[0]; i < n; i++, k += ds) a[k] = value;
+                });
+            }
+            default -> it.forEachRowSerial((o, n) -> {
+                long k = o[0];
+                for (int i = 0; i < n; i++, k += ds) d.set(k, value);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void unary(UnaryOp op, double p0, double p1, View x, View out) {
+        CpuStorage xs = cs(x), os = cs(out);
+        Strided it = new Strided(out.shape(), new int[][] {x.strides(), out.strides()},
+                new long[] {x.offset(), out.offset()});
+        int xst = it.innerStride(0), ost = it.innerStride(1);
+        if (ost == 1 && xs.dtype == os.dtype && xs.dtype == DType.FLOAT32) {
+            float[] a = (float[]) xs.data, b = (float[]) os.data;
+            it.forEachRow((o, n) -> VectorKernels.unary(op, p0, p1, a, (int) o[0], xst, b, (int) o[1], n));
+        } else if (ost == 1 && xs.dtype == os.dtype && xs.dtype == DType.FLOAT64) {
+            double[] a = (double[]) xs.data, b = (double[]) os.data;
+            it.forEachRow((o, n) -> VectorKernels.unary(op, p0, p1, a, (int) o[0], xst, b, (int) o[1], n));
+        } else {
+            it.forEachRowSerial((o, n) -> {
+                long xi = o[0], oi = o[1];
+                for (int i = 0; i < n; i++, xi += xst, oi += ost) os.set(oi, ScalarOps.unary(op, p0, p1, xs.get(xi)));
+            });
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, View a, View b, View out) {
+        CpuStorage as = cs(a), bs = cs(b), os = cs(out);
+        Strided it = new Strided(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
+                new long[] {a.offset(), b.offset(), out.offset()});
+        int sa = it.innerStride(0), sb = it.innerStride(1), so = it.innerStride(2);
+        DType t = as.dtype;
+        if (so == 1 && bs.dtype == t && (t == DType.FLOAT32 || t == DType.FLOAT64)) {
+            if (os.dtype == t) {
+                if (t == DType.FLOAT32) {
+                    float[] x = (float[]) as.data, y = (float[]) bs.data, z = (float[]) os.data;
+                    it.forEachRow((o, n) -> VectorKernels.binary(op, x, (int) o[0], sa, y, (int) o[1], sb, z, (int) o[2], n));
+                } else {
+                    double[] x = (double[]) as.data, y = (double[]) bs.data, z = (double[]) os.data;
+                    it.forEachRow((o, n) -> VectorKernels.binary(op, x, (int) o[0], sa, y, (int) o[1], sb, z, (int) o[2], n));
+                }
+                return;
+            }
+            if (os.dtype == DType.BOOL) { // comparison: compute 0/1 rows in the operand type, then narrow
+                byte[] z = (byte[]) os.data;
+                if (t == DType.FLOAT32) {
+                    float[] x = (float[]) as.data, y = (float[]) bs.data;
+                    it.forEachRow((o, n) -> {
+                        float[] tmp = new float[n];
+                        VectorKernels.binary(op, x, (int) o[0], sa, y, (int) o[1], sb, tmp, 0, n);
+                        for (int i = 0, k = (int) o[2]; i < n; i++, k++) z[k] = (byte) (tmp[i] != 0 ? 1 : 0);
+                    });
+                } else {
+                    double[] x = (double[]) as.data, y = (double[]) bs.data;
+                    it.forEachRow((o, n) -> {
+                        double[] tmp = new double[n];
+                        VectorKernels.binary(op, x, (int) o[0], sa, y, (int) o[1], sb, tmp, 0, n);
+                        for (int i = 0, k = (int) o[2]; i < n; i++, k++) z[k] = (byte) (tmp[i] != 0 ? 1 : 0);
+                    });
+                }
+                return;
+            }
+        }
+        it.forEachRowSerial((o, n) -> {
+            long ai = o[0], bi = o[1], oi = o[2];
+            for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) {
+                os.set(oi, ScalarOps.binary(op, as.get(ai), bs.get(bi)));
+            }
+        });
+    }
+
+    @Override
+    public void where(View cond, View a, View b, View out) {
+        CpuStorage cst = cs(cond), as = cs(a), bs = cs(b), os = cs(out);
+        Strided it = new Strided(out.shape(), new int[][] {cond.strides(), a.strides(), b.strides(), out.strides()},
+                new long[] {cond.offset(), a.offset(), b.offset(), out.offset()});
+        int sc = it.innerStride(0), sa = it.innerStride(1), sb = it.innerStride(2), so = it.innerStride(3);
+        if (os.dtype == DType.FLOAT32 && cst.dtype == DType.BOOL) {
+            byte[] c = (byte[]) cst.data;
+            float[] x = (float[]) as.data, y = (float[]) bs.data, z = (float[]) os.data;
+            it.forEachRow((o, n) -> {
+                int ci = (int) o[0], ai = (int) o[1], bi = (int) o[2], oi = (int) o[3];
+                for (int i = 0; i < n; i++, ci += sc, ai += sa, bi += sb, oi += so) z[oi] = c[ci] != 0 ? x[ai] : y[bi];
+            });
+            return;
+        }
+        it.forEachRowSerial((o, n) -> {
+            long ci = o[0], ai = o[1], bi = o[2], oi = o[3];
+            for (int i = 0; i < n; i++, ci += sc, ai += sa, bi += sb, oi += so) {
+                os.set(oi, cst.get(ci) != 0 ? as.get(ai) : bs.get(bi));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public void reduce(ReduceOp op, View x, int[] axes, View out) {
+        int r = x.rank();
+        boolean[] red = new boolean[r];
+        for (int a : axes) red[a] = true;
+        // order: kept axes first, reduced axes last
+        int[] perm = new int[r];
+        int k = 0;
+        for (int i = 0; i < r; i++) if (!red[i]) perm[k++] = i;
+        int kept = k;
+        for (int i = 0; i < r; i++) if (red[i]) perm[k++] = i;
+        int[] shp = new int[r], str = new int[r];
+        long outer = 1, inner = 1;
+        for (int i = 0; i < r; i++) {
+            shp[i] = x.shape()[perm[i]];
+            str[i] = x.strides()[perm[i]];
+            if (i < kept) outer *= shp[i]; else inner *= shp[i];
+        }
+        CpuStorage os = cs(out);
+        DType t = os.dtype;
+        View px = new View(x.storage(), shp, str, x.offset());
+        // Case A: reduced block is contiguous per output element -> row reductions.
+        boolean innerContig = isContiguousTail(shp, str, kept);
+        // Case B: reduced axes lead and the kept block is contiguous -> column accumulation.
+        boolean leadingReduce = true;
+        for (int i = 0; i < r && leadingReduce; i++) {
+            // reduced axes must all come before kept axes in x
+            if (red[i]) for (int j = 0; j < i; j++) if (!red[j]) { leadingReduce = false; break; }
+        }
+        if (!innerContig && leadingReduce && x.isContiguous() && inner > 1 && outer > 1) {
+            int rows = (int) inner, cols = (int) outer;
+            if (t == DType.FLOAT32) {
+                VectorKernels.reduceRows(op, (float[]) cs(x).data, (int) x.offset(), rows, cols, (float[]) os.data, (int) out.offset());
+            } else {
+                VectorKernels.reduceRows(op, (double[]) cs(x).data, (int) x.offset(), rows, cols, (double[]) os.data, (int) out.offset());
+            }
+            return;
+        }
+        if (!innerContig) { // make the reduced block contiguous with one strided copy
+            CpuStorage tmp = new CpuStorage(t, (int) x.size());
+            View tv = new View(tmp, shp, View.contiguousStrides(shp), 0);
+            copy(px, tv);
+            px = tv;
+        }
+        final View src = px;
+        final int n = (int) inner;
+        int[] outerShape = Arrays.copyOf(shp, kept);
+        int[] outerStrides = Arrays.copyOf(src.strides(), kept);
+        Strided it = new Strided(outerShape, new int[][] {outerStrides}, new long[] {src.offset()});
+        long total = outer;
+        int outOff = (int) out.offset();
+        if (t == DType.FLOAT32) {
+            float[] a = (float[]) cs(src).data, z = (float[]) os.data;
+            if (outerShape.length == 0 || total == 1) {
+                z[outOff] = (float) VectorKernels.reduce(op, a, (int) src.offset(), n);
+                return;
+            }
+            long[] offsets = offsets(it, total);
+            Par.forRange(total, n, (lo, hi) -> {
+                for (long i = lo; i < hi; i++) z[outOff + (int) i] = (float) VectorKernels.reduce(op, a, (int) offsets[(int) i], n);
+            });
+        } else {
+            double[] a = (double[]) cs(src).data, z = (double[]) os.data;
+            if (outerShape.length == 0 || total == 1) {
+                z[outOff] = VectorKernels.reduce(op, a, (int) src.offset(), n);
+                return;
+            }
+            long[] offsets = offsets(it, total);
+            Par.forRange(total, n, (lo, hi) -> {
+                for (long i = lo; i < hi; i++) z[outOff + (int) i] = VectorKernels.reduce(op, a, (int) offsets[(int) i], n);
+            });
+        }
+    }
+
+    /** The start offset of every element of an outer index space, in row-major order. */
+    private static long[] offsets(Strided it, long total) {
+        long[] res = new long[(int) total];
+        int[] pos = {0};
+        int st = it.innerStride(0);
+        it.forEachRowSerial((o, n) -> {
+            long off = o[0];
+            for (int i = 0; i < n; i++, off += st) res[pos[0]++] = off;
+        });
+        return res;
+    }
+
+    private static boolean isContiguousTail(int[] shp, int[] str, int from) {
+        long expected = 1;
+        for (int i = shp.length - 1; i >= from; i--) {
+            if (shp[i] != 1 && str[i] != expected) return false;
+            expected *= shp[i];
+        }
+        return true;
+    }
+
+    @Override
+    public void argReduce(boolean max, View x, int axis, View out) {
+        CpuStorage xs = cs(x), os = cs(out);
+        int r = x.rank();
+        int[] oShape = x.shape().clone();
+        int len = oShape[axis];
+        oShape[axis] = 1;
+        int astr = x.strides()[axis];
+        Strided it = new Strided(oShape, new int[][] {x.strides(), out.strides()}, new long[] {x.offset(), out.offset()});
+        int xs0 = it.innerStride(0), os0 = it.innerStride(1);
+        it.forEachRowSerial((o, n) -> {
+            long xi = o[0], oi = o[1];
+            for (int i = 0; i < n; i++, xi += xs0, oi += os0) {
+                int best = 0;
+                double bv = xs.get(xi);
+                if (!Double.isNaN(bv)) {
+                    for (int j = 1; j < len; j++) {
+                        double v = xs.get(xi + (long) j * astr);
+                        if (Double.isNaN(v)) { best = j; break; } // NaN wins, as in NumPy
+                        if (max ? v > bv : v < bv) { bv = v; best = j; }
+                    }
+                }
+                os.set(oi, best);
+            }
+        });
+        if (r == 0) os.set(out.offset(), 0);
+    }
+
+    // ---------------------------------------------------------------- matmul
+
+    @Override
+    public void matmul(View a, View b, View out) {
+        int batch = a.shape()[0], m = a.shape()[1], kk = a.shape()[2], n = b.shape()[2];
+        CpuStorage os = cs(out);
+        DType t = os.dtype;
+        Operand pa = operand(a), pb = operand(b);
+        int oOff = (int) out.offset();
+        for (int bi = 0; bi < batch; bi++) {
+            int ao = (int) (pa.view.offset() + (long) bi * pa.view.strides()[0]);
+            int bo = (int) (pb.view.offset() + (long) bi * pb.view.strides()[0]);
+            int co = oOff + bi * m * n;
+            if (t == DType.FLOAT32) {
+                VectorKernels.matmul((float[]) cs(pa.view).data, ao, pa.ld, pa.trans,
+                        (float[]) cs(pb.view).data, bo, pb.ld, pb.trans, (float[]) os.data, co, n, m, n, kk);
+            } else {
+                VectorKernels.matmul((double[]) cs(pa.view).data, ao, pa.ld, pa.trans,
+                        (double[]) cs(pb.view).data, bo, pb.ld, pb.trans, (double[]) os.data, co, n, m, n, kk);
+            }
+        }
+    }
+
+    private record Operand(View view, int ld, boolean trans) {}
+
+    /** A [B, r, c] operand as (row-major or transposed, leading dimension), copying only odd layouts. */
+    private Operand operand(View v) {
+        int rows = v.shape()[1], cols = v.shape()[2];
+        int s1 = v.strides()[1], s2 = v.strides()[2];
+        if (s2 == 1 && (s1 >= cols || rows == 1)) return new Operand(v, Math.max(s1, cols), false);
+        if (s1 == 1 && (s2 >= rows || cols == 1)) return new Operand(v, Math.max(s2, rows), true);
+        CpuStorage tmp = new CpuStorage(v.storage().dtype(), (int) v.size());
+        int[] cst = View.contiguousStrides(v.shape());
+        View c = new View(tmp, v.shape(), cst, 0);
+        copy(v, c);
+        return new Operand(c, cols, false);
+    }
+
+    // ---------------------------------------------------------------- gather / scatter
+
+    @Override
+    public void gather(View x, View index, int axis, View out) {
+        CpuStorage xs = cs(x), is = cs(index), os = cs(out);
+        int[] xsh = x.shape();
+        long outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= xsh[i];
+        for (int i = axis + 1; i < xsh.length; i++) inner *= xsh[i];
+        int len = xsh[axis];
+        long[] idx = indexValues(is, index, len, "gather");
+        // out is contiguous [outer, idx.length, inner]; x is made contiguous by the caller's view math below
+        View xc = x.isContiguous() ? x : contiguousCopy(x);
+        CpuStorage xcs = cs(xc);
+        long xo = xc.offset();
+        long o = out.offset();
+        for (long a = 0; a < outer; a++) {
+            for (long j : idx) {
+                long src = xo + (a * len + j) * inner;
+                if (xcs.dtype == os.dtype && xcs.dtype != DType.BOOL) {
+                    System.arraycopy(xcs.data, (int) src, os.data, (int) o, (int) inner);
+                } else {
+                    for (long q = 0; q < inner; q++) os.set(o + q, xcs.get(src + q));
+                }
+                o += inner;
+            }
+        }
+    }
+
+    @Override
+    public void indexAdd(View src, View index, int axis, View out) {
+        CpuStorage is = cs(index), os = cs(out);
+        int[] osh = out.shape();
+        long outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= osh[i];
+        for (int i = axis + 1; i < osh.length; i++) inner *= osh[i];
+        int len = osh[axis];
+        long[] idx = indexValues(is, index, len, "indexAdd");
+        View sc = src.isContiguous() ? src : contiguousCopy(src);
+        CpuStorage ss = cs(sc);
+        long s = sc.offset();
+        for (long a = 0; a < outer; a++) {
+            for (long j : idx) {
+                long dst = out.offset() + (a * len + j) * inner;
+                for (long q = 0; q < inner; q++) os.set(dst + q, os.get(dst + q) + ss.get(s + q));
+                s += inner;
+            }
+        }
+    }
+
+    private long[] indexValues(CpuStorage is, View index, int len, String op) {
+        View ic = index.isContiguous() ? index : contiguousCopy(index);
+        long[] idx = new long[(int) ic.size()];
+        for (int i = 0; i < idx.length; i++) {
+            long v = (long) cs(ic).get(ic.offset() + i);
+            if (v < 0) v += len;
+            if (v < 0 || v >= len) {
+                throw new IndexOutOfBoundsException(op + ": index " + (long) cs(ic).get(ic.offset() + i)
+                        + " at position " + i + " is out of range for a dimension of size " + len);
+            }
+            idx[i] = v;
+        }
+        return idx;
+    }
+
+    private View contiguousCopy(View v) {
+        CpuStorage tmp = new CpuStorage(v.storage().dtype(), (int) v.size());
+        View c = new View(tmp, v.shape(), View.contiguousStrides(v.shape()), 0);
+        copy(v, c);
+        return c;
+    }
+
+    // ---------------------------------------------------------------- convolution helpers
+
+    @Override
+    public void patches(View x, int kh, int kw, int sh, int sw, int padTop, int padLeft, double padValue, View out) {
+        View xc = x.isContiguous() ? x : contiguousCopy(x);
+        CpuStorage xs = cs(xc), os = cs(out);
+        int nb = x.shape()[0], h = x.shape()[1], w = x.shape()[2], c = x.shape()[3];
+        int oh = out.shape()[1], ow = out.shape()[2];
+        long xo = xc.offset();
+        boolean same = xs.dtype == os.dtype;
+        Par.forRange((long) nb * oh, (long) ow * kh * kw * c, (lo, hi) -> {
+            for (long row = lo; row < hi; row++) {
+                int b = (int) (row / oh), i = (int) (row % oh);
+                long o = out.offset() + row * ow * kh * kw * c;
+                for (int j = 0; j < ow; j++) {
+                    for (int p = 0; p < kh; p++) {
+                        int y = i * sh + p - padTop;
+                        for (int q = 0; q < kw; q++, o += c) {
+                            int xx = j * sw + q - padLeft;
+                            if (y < 0 || y >= h || xx < 0 || xx >= w) {
+                                for (int ch = 0; ch < c; ch++) os.set(o + ch, padValue);
+                            } else {
+                                long src = xo + (((long) b * h + y) * w + xx) * c;
+                                if (same) System.arraycopy(xs.data, (int) src, os.data, (int) o, c);
+                                else for (int ch = 0; ch < c; ch++) os.set(o + ch, xs.get(src + ch));
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void unpatches(View cols, int kh, int kw, int sh, int sw, int padTop, int padLeft, View out) {
+        View cc = cols.isContiguous() ? cols : contiguousCopy(cols);
+        CpuStorage cs = cs(cc), os = cs(out);
+        int nb = out.shape()[0], h = out.shape()[1], w = out.shape()[2], c = out.shape()[3];
+        int oh = cols.shape()[1], ow = cols.shape()[2];
+        // parallel over images: each image's output region is written by one task only
+        Par.forRange(nb, (long) oh * ow * kh * kw * c, (lo, hi) -> {
+            for (long b = lo; b < hi; b++) {
+                long o = cc.offset() + b * oh * ow * kh * kw * c;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        for (int p = 0; p < kh; p++) {
+                            int y = i * sh + p - padTop;
+                            for (int q = 0; q < kw; q++, o += c) {
+                                int xx = j * sw + q - padLeft;
+                                if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+                                long dst = out.offset() + ((b * h + y) * w + xx) * c;
+                                for (int ch = 0; ch < c; ch++) os.set(dst + ch, os.get(dst + ch) + cs.get(o + ch));
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- random
+
+    @Override
+    public void randomUniform(View out, long seed, long counter, double low, double high) {
+        CpuStorage os = cs(out);
+        long n = out.size();
+        for (long i = 0; i < n; i++) os.set(out.offset() + i, low + (high - low) * CounterRng.uniform(seed, counter + i));
+    }
+
+    @Override
+    public void randomNormal(View out, long seed, long counter, double mean, double std) {
+        CpuStorage os = cs(out);
+        long n = out.size();
+        for (long i = 0; i < n; i++) os.set(out.offset() + i, mean + std * CounterRng.normal(seed, counter + i));
+    }
+}
