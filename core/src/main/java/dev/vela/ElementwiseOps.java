@@ -8,6 +8,12 @@ import dev.vela.spi.UnaryOp;
 final class ElementwiseOps {
     private ElementwiseOps() {}
 
+    /** Sums a broadcast gradient back down to like's shape (a graph op when shapes are not fully known). */
+    static Tensor sumTo(Tensor g, Tensor like) {
+        if (g.shape().isKnown() && like.shape().isKnown()) return sumTo(g, like.shape());
+        return Op.apply(new ShapeOps.SumToLike(), g, like);
+    }
+
     /** Sums a broadcast gradient back down to {@code target} (the reverse of NumPy broadcasting). */
     static Tensor sumTo(Tensor g, Shape target) {
         if (g.shape().equals(target)) return g;
@@ -37,6 +43,20 @@ final class ElementwiseOps {
                 case HARD_SIGMOID -> "hardSigmoid";
                 case LEAKY_RELU -> "leakyRelu";
                 default -> k.name().toLowerCase(java.util.Locale.ROOT);
+            };
+        }
+
+        @Override String key() { return k + ":" + p0 + ":" + p1; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
+
+        @Override
+        DType inferDtype(Tensor[] in) {
+            DType t = in[0].dtype();
+            if (t.isFloating()) return t;
+            return switch (k) {
+                case NEG, ABS, SQUARE, SIGN, RELU, FLOOR, CEIL, ROUND, CLIP -> t;
+                default -> Vela.floatx();
             };
         }
 
@@ -85,10 +105,10 @@ final class ElementwiseOps {
                 case ELU -> Tensor.where(x.gt(0.0), g, g.mul(x.exp().mul(p0)));
                 case SELU -> Tensor.where(x.gt(0.0), g.mul(p0), g.mul(x.exp().mul(p0 * p1)));
                 case LEAKY_RELU -> Tensor.where(x.gt(0.0), g, g.mul(p0));
-                case CLIP -> g.mul(Kern.unary(UnaryOp.IN_RANGE, p0, p1, x.detach()));
+                case CLIP -> g.mul(Op.apply(new Unary(UnaryOp.IN_RANGE, p0, p1), x));
                 case POW -> g.mul(x.pow(p0 - 1).mul(p0));
                 case AFFINE -> g.mul(p0);
-                case HARD_SIGMOID -> g.mul(Kern.unary(UnaryOp.IN_RANGE, -2.5, 2.5, x.detach())).mul(0.2);
+                case HARD_SIGMOID -> g.mul(Op.apply(new Unary(UnaryOp.IN_RANGE, -2.5, 2.5), x)).mul(0.2);
                 case ONE_MINUS_SQUARE -> g.mul(x.mul(-2.0));
                 case SIGMOID_GRAD_FROM_OUT -> g.mul(x.mul(-2.0).add(1.0));
                 default -> throw new UnsupportedOperationException(name() + ": is not differentiable");
@@ -114,6 +134,15 @@ final class ElementwiseOps {
 
         @Override
         boolean differentiable() { return !Kern.isComparison(k); }
+
+        @Override String key() { return k.name(); }
+
+        @Override Shape inferShape(Tensor[] in) { return Shape.broadcast(in[0].shape(), in[1].shape(), name()); }
+
+        @Override
+        DType inferDtype(Tensor[] in) {
+            return Kern.isComparison(k) ? DType.BOOL : DType.promote(in[0].dtype(), in[1].dtype());
+        }
 
         @Override
         Tensor forward(Tensor[] in) {
@@ -164,12 +193,21 @@ final class ElementwiseOps {
                 }
                 default -> throw new UnsupportedOperationException(name() + ": is not differentiable");
             }
-            return new Tensor[] {da == null ? null : sumTo(da, a.shape()), db == null ? null : sumTo(db, b.shape())};
+            return new Tensor[] {da == null ? null : sumTo(da, a), db == null ? null : sumTo(db, b)};
         }
     }
 
     static final class Where extends Op {
         @Override String name() { return "where"; }
+
+        @Override String key() { return name(); }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            return Shape.broadcast(Shape.broadcast(in[0].shape(), in[1].shape(), "where"), in[2].shape(), "where");
+        }
+
+        @Override DType inferDtype(Tensor[] in) { return DType.promote(in[1].dtype(), in[2].dtype()); }
 
         @Override
         Tensor forward(Tensor[] in) {
@@ -187,8 +225,8 @@ final class ElementwiseOps {
         Tensor[] backward(Node n, Tensor g) {
             Tensor c = n.inputs[0], a = n.inputs[1], b = n.inputs[2];
             Tensor z = Tensor.zerosLike(g);
-            Tensor da = a.requiresGrad ? sumTo(Tensor.where(c, g, z), a.shape()) : null;
-            Tensor db = b.requiresGrad ? sumTo(Tensor.where(c, z, g), b.shape()) : null;
+            Tensor da = a.requiresGrad ? sumTo(Tensor.where(c, g, z), a) : null;
+            Tensor db = b.requiresGrad ? sumTo(Tensor.where(c, z, g), b) : null;
             return new Tensor[] {null, da, db};
         }
     }
@@ -199,6 +237,12 @@ final class ElementwiseOps {
         Cast(DType to) { this.to = to; }
 
         @Override String name() { return "cast"; }
+
+        @Override String key() { return name() + to; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
+
+        @Override DType inferDtype(Tensor[] in) { return to; }
 
         @Override boolean differentiable() { return to.isFloating(); }
 
@@ -213,6 +257,8 @@ final class ElementwiseOps {
         ToDevice(Device to) { this.to = to; }
 
         @Override String name() { return "to(" + to + ")"; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
 
         @Override
         Tensor forward(Tensor[] in) {

@@ -13,11 +13,21 @@ final class Kern {
 
     static Backend be(Tensor t) { return t.device().backend(); }
 
-    static Tensor empty(DType dtype, int[] shape, Device device) {
+    /** A new zero-filled contiguous tensor (from the active arena when a compiled function is running). */
+    static Tensor empty(DType dtype, int[] shape, Device device) { return alloc(dtype, shape, device, true); }
+
+    /** A new contiguous tensor whose every element the caller will write. */
+    static Tensor emptyUninit(DType dtype, int[] shape, Device device) { return alloc(dtype, shape, device, false); }
+
+    private static Tensor alloc(DType dtype, int[] shape, Device device, boolean zero) {
         long n = 1;
-        for (int d : shape) n *= d;
-        return new Tensor(device.backend().allocate(dtype, n), Shape.wrap(shape.clone()),
-                View.contiguousStrides(shape), 0);
+        for (int d : shape) {
+            if (d < 0) throw new IllegalStateException("cannot allocate a tensor of unknown shape " + Shape.wrap(shape.clone()));
+            n *= d;
+        }
+        Arena a = Arena.CURRENT.get();
+        var storage = a != null ? a.take(device.backend(), dtype, n, zero) : device.backend().allocate(dtype, n);
+        return new Tensor(storage, Shape.wrap(shape.clone()), View.contiguousStrides(shape), 0);
     }
 
     /** The view of {@code t} broadcast to {@code shape} (stride 0 on broadcast dimensions). */
@@ -34,20 +44,20 @@ final class Kern {
 
     static Tensor cast(Tensor t, DType to) {
         if (t.dtype() == to) return t;
-        Tensor out = empty(to, t.shape().raw(), t.device());
+        Tensor out = emptyUninit(to, t.shape().raw(), t.device());
         be(t).copy(t.view(), out.view());
         return out;
     }
 
     static Tensor contiguous(Tensor t) {
         if (t.isContiguous()) return t;
-        Tensor out = empty(t.dtype(), t.shape().raw(), t.device());
+        Tensor out = emptyUninit(t.dtype(), t.shape().raw(), t.device());
         be(t).copy(t.view(), out.view());
         return out;
     }
 
     static Tensor unary(UnaryOp op, double p0, double p1, Tensor x) {
-        Tensor out = empty(x.dtype(), x.shape().raw(), x.device());
+        Tensor out = emptyUninit(x.dtype(), x.shape().raw(), x.device());
         be(x).unary(op, p0, p1, x.view(), out.view());
         return out;
     }
@@ -67,7 +77,7 @@ final class Kern {
         DType t = DType.promote(a.dtype(), b.dtype());
         Tensor ac = cast(a, t), bc = cast(b, t);
         DType ot = isComparison(op) ? DType.BOOL : t;
-        Tensor out = empty(ot, s.raw(), a.device());
+        Tensor out = emptyUninit(ot, s.raw(), a.device());
         be(a).binary(op, broadcastView(ac, s.raw()), broadcastView(bc, s.raw()), out.view());
         return out;
     }

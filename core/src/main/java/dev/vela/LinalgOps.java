@@ -26,7 +26,12 @@ final class LinalgOps {
                     + ka + " (dim " + (a.rank() - 1) + ") != " + kb + " (dim " + (b.rank() - 2) + ")");
         }
         int[] ab = Arrays.copyOf(a.shape().raw(), a.rank() - 2), bb = Arrays.copyOf(b.shape().raw(), b.rank() - 2);
-        Shape.broadcast(Shape.of(ab), Shape.of(bb), "matmul");
+        try {
+            Shape.broadcast(Shape.of(ab), Shape.of(bb), "matmul");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape()
+                    + " have batch dimensions " + Shape.of(ab) + " and " + Shape.of(bb) + " that cannot be broadcast together");
+        }
         return Op.apply(new MatMul(), a, b);
     }
 
@@ -39,6 +44,21 @@ final class LinalgOps {
 
     static final class MatMul extends Op {
         @Override String name() { return "matmul"; }
+
+        @Override String key() { return name(); }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            Tensor a = in[0], b = in[1];
+            int[] batch = Shape.broadcast(Shape.of(Arrays.copyOf(a.shape().raw(), a.rank() - 2)),
+                    Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
+            int[] os = Arrays.copyOf(batch, batch.length + 2);
+            os[batch.length] = a.shape().dim(-2);
+            os[batch.length + 1] = b.shape().dim(-1);
+            return Shape.wrap(os);
+        }
+
+        @Override DType inferDtype(Tensor[] in) { return DType.promote(in[0].dtype(), in[1].dtype()); }
 
         @Override
         Tensor forward(Tensor[] in) {
@@ -84,8 +104,8 @@ final class LinalgOps {
         @Override
         Tensor[] backward(Node n, Tensor g) {
             Tensor a = n.inputs[0], b = n.inputs[1];
-            Tensor da = a.requiresGrad ? ElementwiseOps.sumTo(g.matmul(b.transpose(-1, -2)), a.shape()) : null;
-            Tensor db = b.requiresGrad ? ElementwiseOps.sumTo(a.transpose(-1, -2).matmul(g), b.shape()) : null;
+            Tensor da = a.requiresGrad ? ElementwiseOps.sumTo(g.matmul(b.transpose(-1, -2)), a) : null;
+            Tensor db = b.requiresGrad ? ElementwiseOps.sumTo(a.transpose(-1, -2).matmul(g), b) : null;
             return new Tensor[] {da, db};
         }
     }
@@ -159,6 +179,14 @@ final class LinalgOps {
 
         @Override String name() { return "patches"; }
 
+        @Override String key() { return name() + w + padValue; }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] s = in[0].shape().raw();
+            return Shape.of(s[0], w.oh, w.ow, w.kh, w.kw, s[3]);
+        }
+
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0];
@@ -169,30 +197,30 @@ final class LinalgOps {
         }
 
         @Override
-        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Unpatches(w, n.inputs[0].dims()), g)}; }
+        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Unpatches(w), g, n.inputs[0])}; }
     }
 
-    /** col2im: sums patch gradients back into the image; the adjoint of Patches. */
+    /** col2im: sums patch gradients (input 0) back into an image shaped like input 1; the adjoint of Patches. */
     static final class Unpatches extends Op {
         final Window w;
-        final int[] shape;
 
-        Unpatches(Window w, int[] shape) {
-            this.w = w;
-            this.shape = shape;
-        }
+        Unpatches(Window w) { this.w = w; }
 
         @Override String name() { return "unpatches"; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[1].shape(); }
+
+        @Override DType inferDtype(Tensor[] in) { return in[0].dtype(); }
 
         @Override
         Tensor forward(Tensor[] in) {
             Tensor g = in[0];
-            Tensor out = Kern.empty(g.dtype(), shape, g.device());
+            Tensor out = Kern.empty(g.dtype(), in[1].shape().raw(), g.device());
             Kern.be(g).unpatches(g.view(), w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, out.view());
             return out;
         }
 
         @Override
-        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Patches(w, 0.0), g)}; }
+        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Patches(w, 0.0), g), null}; }
     }
 }

@@ -25,9 +25,8 @@ public final class NN {
         checkStrides("conv2d", strides);
         int kh = kernel.shape().dim(0), kw = kernel.shape().dim(1), c = kernel.shape().dim(2), o = kernel.shape().dim(3);
         LinalgOps.Window w = LinalgOps.Window.of("conv2d", x.shape().raw(), kh, kw, strides[0], strides[1], padding);
-        int n = x.shape().dim(0);
-        Tensor cols = Op.apply(new LinalgOps.Patches(w, 0.0), x).reshape(n * w.oh() * w.ow(), kh * kw * c);
-        return cols.matmul(kernel.reshape(kh * kw * c, o)).reshape(n, w.oh(), w.ow(), o);
+        Tensor cols = Op.apply(new LinalgOps.Patches(w, 0.0), x).reshape(-1, kh * kw * c);
+        return cols.matmul(kernel.reshape(kh * kw * c, o)).reshape(-1, w.oh(), w.ow(), o);
     }
 
     private static void checkStrides(String op, int[] strides) {
@@ -40,8 +39,8 @@ public final class NN {
         checkStrides(op, strides);
         LinalgOps.Window w = LinalgOps.Window.of(op, x.shape().raw(), pool[0], pool[1], strides[0], strides[1], padding);
         geometry[0] = w;
-        int n = x.shape().dim(0), c = x.shape().dim(3);
-        return Op.apply(new LinalgOps.Patches(w, padValue), x).reshape(n, w.oh(), w.ow(), w.kh() * w.kw(), c);
+        int c = x.shape().dim(3);
+        return Op.apply(new LinalgOps.Patches(w, padValue), x).reshape(-1, w.oh(), w.ow(), w.kh() * w.kw(), c);
     }
 
     /** Max pooling over NHWC windows; padded positions never win. */

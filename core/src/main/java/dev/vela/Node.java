@@ -34,6 +34,7 @@ final class Node {
                     + op.name() + "'): its saved tensors were freed after the first backward; pass retainGraph=true"
                     + " to the first backward if you need to backward twice");
         }
+        if (out.storage == null) return; // symbolic: values are read when the graph runs, not now
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = inputs[i];
             if (t != null && t.storage != null && t.storage.version() != inputVersions[i]) {

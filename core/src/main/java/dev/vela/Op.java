@@ -22,13 +22,39 @@ abstract class Op {
     /** False for ops whose output carries no gradient (comparisons, argmax, casts to integers ...). */
     boolean differentiable() { return true; }
 
+    /** Output shape for (possibly symbolic) inputs; unknown dims are -1. Validates like forward does. */
+    Shape inferShape(Tensor[] in) {
+        throw new UnsupportedOperationException(name() + ": cannot be applied to symbolic tensors");
+    }
+
+    /** Output dtype for (possibly symbolic) inputs. */
+    DType inferDtype(Tensor[] in) { return in[0].dtype(); }
+
+    /** Identity of the computation for common-subexpression elimination (same key + same inputs = same value); null disables it. */
+    String key() { return null; }
+
+    /** False for ops that give a new value each run (random draws); they are never folded or merged. */
+    boolean deterministic() { return true; }
+
     /** Applies the op: computes it and, when grad mode is on and an input requires grad, records a node. */
     static Tensor apply(Op op, Tensor... in) {
         Tensor out;
         GradMode mode = GradMode.current();
         boolean record = false;
-        if (mode.enabled && op.differentiable()) {
-            for (Tensor t : in) if (t != null && t.requiresGrad) { record = true; break; }
+        boolean symbolic = false;
+        for (Tensor t : in) {
+            if (t == null) continue;
+            if (t.requiresGrad) record = true;
+            if (t.storage == null || t.variable) symbolic = true;
+        }
+        record &= mode.enabled && op.differentiable();
+        if (symbolic) {
+            out = symbolic(op, in);
+            if (record) {
+                out.gradFn = new Node(op, in, out);
+                out.requiresGrad = true;
+            }
+            return out;
         }
         boolean prev = mode.enabled;
         mode.enabled = false;
@@ -43,5 +69,26 @@ abstract class Op {
             out.requiresGrad = true;
         }
         return out;
+    }
+
+    /** Records a graph node instead of computing: shape and dtype inference only. */
+    private static Tensor symbolic(Op op, Tensor[] in) {
+        for (Tensor x : in) {
+            if (x != null && x.anyShape) { // shapes are only known when fed: infer nothing now
+                Tensor out = new Tensor(Shape.scalar(), op.inferDtype(in), new Sym(op, in.clone(), op.name()));
+                out.anyShape = true;
+                return out;
+            }
+        }
+        Shape s;
+        DType t;
+        try {
+            s = op.inferShape(in);
+            t = op.inferDtype(in);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (building a graph on placeholder(s) "
+                    + Sym.placeholdersOf(in) + ")", e);
+        }
+        return new Tensor(s, t, new Sym(op, in.clone(), op.name()));
     }
 }

@@ -15,9 +15,22 @@ final class ReduceOps {
         return k;
     }
 
-    /** g (reduced shape) reshaped to keepdims form and broadcast back to the input shape. */
-    static Tensor expandBack(Tensor g, Tensor x, int[] axes) {
-        return g.reshape(keepShape(x.shape().raw(), axes)).expand(x.shape().dims());
+    /** g in keepdims form (size-1 axes where {@code axes} were reduced) when it was reduced without keepdims. */
+    static Tensor keepForm(Tensor g, int[] axes, boolean keepdims) {
+        if (keepdims) return g;
+        Tensor r = g;
+        for (int a : axes) r = r.expandDims(a); // ascending, so each insert lands at its original position
+        return r;
+    }
+
+    /** g (reduced shape) broadcast back to the input shape. */
+    static Tensor expandBack(Tensor g, Tensor x, int[] axes, boolean keepdims) {
+        return ShapeOps.expandLike(keepForm(g, axes, keepdims), x);
+    }
+
+    static Shape reducedShape(Shape s, int[] axes, boolean keepdims) {
+        int[] k = keepShape(s.raw(), axes);
+        return Shape.wrap(keepdims ? k : Kern.dropAxes(s.raw(), axes));
     }
 
     static final class Reduce extends Op {
@@ -35,20 +48,33 @@ final class ReduceOps {
 
         @Override String name() { return name; }
 
-        @Override Tensor forward(Tensor[] in) { return Kern.reduce(k, in[0], axes, keepdims); }
+        @Override String key() { return name + java.util.Arrays.toString(axes) + keepdims; }
+
+        @Override Shape inferShape(Tensor[] in) { return reducedShape(in[0].shape(), axesFor(in[0]), keepdims); }
+
+        /** The axes; null (a graph built on an any-shape placeholder) means all axes of the actual input. */
+        int[] axesFor(Tensor x) {
+            if (axes != null) return x.anyShape || x.isSymbolic() && axes.length > 0 && axes[0] < 0 ? axes : x.normAxes(axes, name);
+            int[] a = new int[x.rank()];
+            for (int i = 0; i < a.length; i++) a[i] = i;
+            return a;
+        }
+
+        @Override Tensor forward(Tensor[] in) { return Kern.reduce(k, in[0], axesFor(in[0]), keepdims); }
 
         @Override
         Tensor[] backward(Node n, Tensor g) {
             Tensor x = n.inputs[0];
-            Tensor ge = expandBack(g, x, axes);
+            if (axes == null) {
+                throw new UnsupportedOperationException(name + ": gradients through a reduction of an any-shape placeholder are not supported; give the placeholder a shape");
+            }
+            Tensor ge = expandBack(g, x, axes, keepdims);
             return new Tensor[] {switch (k) {
                 case SUM -> ge;
-                case PROD -> ge.mul(expandBack(n.out, x, axes)).div(x);
+                case PROD -> ge.mul(keepForm(n.out, axes, keepdims)).div(x);
                 case MAX, MIN -> {
-                    Tensor mask = Kern.binary(BinaryOp.EQ, x.detach(), expandBack(n.out.detach(), x, axes), name)
-                            .to(g.dtype());
-                    Tensor count = Kern.reduce(ReduceOp.SUM, mask, axes, true);
-                    yield ge.mul(mask.div(count));
+                    Tensor mask = x.eq(keepForm(n.out, axes, keepdims)).to(g.dtype());
+                    yield ge.mul(mask.div(mask.sum(axes, true)));
                 }
             }};
         }
@@ -65,6 +91,12 @@ final class ReduceOps {
 
         @Override String name() { return "logsumexp"; }
 
+        @Override String key() { return name() + java.util.Arrays.toString(axes) + keepdims; }
+
+        @Override Shape inferShape(Tensor[] in) { return reducedShape(in[0].shape(), axes, keepdims); }
+
+        @Override DType inferDtype(Tensor[] in) { return in[0].dtype().isFloating() ? in[0].dtype() : Vela.floatx(); }
+
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0].dtype().isFloating() ? in[0] : Kern.cast(in[0], Vela.floatx());
@@ -78,8 +110,8 @@ final class ReduceOps {
         @Override
         Tensor[] backward(Node n, Tensor g) {
             Tensor x = n.inputs[0];
-            Tensor outK = n.out.reshape(keepShape(x.shape().raw(), axes));
-            return new Tensor[] {expandBack(g, x, axes).mul(x.sub(outK).exp())};
+            Tensor outK = keepForm(n.out, axes, keepdims);
+            return new Tensor[] {expandBack(g, x, axes, keepdims).mul(x.sub(outK).exp())};
         }
     }
 
@@ -101,6 +133,12 @@ final class ReduceOps {
         }
 
         @Override String name() { return log ? "logSoftmax" : "softmax"; }
+
+        @Override String key() { return name() + axis; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
+
+        @Override DType inferDtype(Tensor[] in) { return in[0].dtype().isFloating() ? in[0].dtype() : Vela.floatx(); }
 
         @Override
         Tensor forward(Tensor[] in) {
@@ -132,6 +170,12 @@ final class ReduceOps {
         }
 
         @Override String name() { return max ? "argmax" : "argmin"; }
+
+        @Override String key() { return name() + axis; }
+
+        @Override Shape inferShape(Tensor[] in) { return reducedShape(in[0].shape(), new int[] {axis}, false); }
+
+        @Override DType inferDtype(Tensor[] in) { return DType.INT64; }
 
         @Override boolean differentiable() { return false; }
 

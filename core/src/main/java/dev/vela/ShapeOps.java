@@ -14,9 +14,124 @@ final class ShapeOps {
     // ------------------------------------------------------------------ reshape
 
     static Tensor reshape(Tensor x, int[] newShape) {
+        if (!x.shape().isKnown()) return Op.apply(new Reshape(newShape.clone()), x);
         int[] target = inferShape(x.shape(), newShape);
         if (Arrays.equals(target, x.shape().raw())) return x;
         return Op.apply(new Reshape(target), x);
+    }
+
+    /** The shape a reshape spec gives for a shape that may hold unknown dims (-1 stays unknown then). */
+    static int[] inferShapeSym(Shape from, int[] spec) {
+        if (from.isKnown()) return inferShape(from, spec);
+        int minus = 0;
+        long known = 1, fromKnown = 1;
+        for (int d : spec) if (d == -1) minus++; else known *= d;
+        if (minus > 1) throw new IllegalArgumentException("reshape: more than one -1 in " + Arrays.toString(spec));
+        for (int d : from.raw()) if (d >= 0) fromKnown *= d;
+        if (minus == 1 && known != 0 && fromKnown % known != 0 && known % fromKnown != 0) {
+            throw new IllegalArgumentException("reshape: cannot reshape a tensor of shape " + from + " into "
+                    + Arrays.toString(spec).replace('[', '(').replace(']', ')'));
+        }
+        return spec.clone();
+    }
+
+    /** g reshaped to like's shape (a graph op when like's shape is not fully known). */
+    static Tensor reshapeLike(Tensor g, Tensor like) {
+        if (like.shape().isKnown()) return g.reshape(like.dims());
+        return Op.apply(new ReshapeLike(), g, like);
+    }
+
+    /** g broadcast to like's shape. */
+    static Tensor expandLike(Tensor g, Tensor like) {
+        if (like.shape().isKnown() && g.shape().isKnown()) return g.expand(like.dims());
+        return Op.apply(new ExpandLike(), g, like);
+    }
+
+    static final class ReshapeLike extends Op {
+        @Override String name() { return "reshapeLike"; }
+        @Override Tensor forward(Tensor[] in) { return in[0].reshape(in[1].dims()); }
+        @Override Shape inferShape(Tensor[] in) { return in[1].shape(); }
+        @Override String key() { return name(); }
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {reshapeLike(g, n.inputs[0]), null}; }
+    }
+
+    static final class ExpandLike extends Op {
+        @Override String name() { return "expandLike"; }
+        @Override Tensor forward(Tensor[] in) { return in[0].expand(in[1].dims()); }
+        @Override Shape inferShape(Tensor[] in) { return Shape.broadcast(in[0].shape(), in[1].shape(), "expand"); }
+        @Override String key() { return name(); }
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0]), null}; }
+    }
+
+    /** Sums a broadcast gradient down to like's shape; the adjoint of ExpandLike. */
+    static final class SumToLike extends Op {
+        @Override String name() { return "sumToLike"; }
+        @Override Tensor forward(Tensor[] in) { return ElementwiseOps.sumTo(in[0], in[1].shape()); }
+        @Override Shape inferShape(Tensor[] in) { return in[1].shape(); }
+        @Override String key() { return name(); }
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {expandLike(g, n.inputs[0]), null}; }
+    }
+
+    /** A tensor of like's shape and dtype filled with a constant. */
+    static final class FillLike extends Op {
+        final double value;
+        FillLike(double value) { this.value = value; }
+        @Override String name() { return value == 0 ? "zerosLike" : value == 1 ? "onesLike" : "fillLike"; }
+        @Override boolean differentiable() { return false; }
+        @Override Tensor forward(Tensor[] in) { return Tensor.full(in[0].dtype(), value, in[0].dims()); }
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
+        @Override String key() { return name() + ":" + value; }
+    }
+
+    /** The same values with no gradient (Keras stop_gradient). */
+    static final class StopGradient extends Op {
+        @Override String name() { return "stopGradient"; }
+        @Override boolean differentiable() { return false; }
+        @Override Tensor forward(Tensor[] in) { return in[0].detach(); }
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
+        @Override String key() { return name(); }
+    }
+
+    /** The number of elements over some axes, as a scalar of the input's dtype (for means over unknown dims). */
+    static final class SizeOf extends Op {
+        final int[] axes;
+        SizeOf(int[] axes) { this.axes = axes; }
+        @Override String name() { return "sizeOf"; }
+        @Override boolean differentiable() { return false; }
+        @Override
+        Tensor forward(Tensor[] in) {
+            long n = 1;
+            if (axes == null) n = in[0].size();
+            else for (int a : in[0].normAxes(axes, "mean")) n *= in[0].shape().raw()[a];
+            return Tensor.full(in[0].dtype(), (double) n);
+        }
+        @Override Shape inferShape(Tensor[] in) { return Shape.scalar(); }
+        @Override String key() { return name() + Arrays.toString(axes); }
+    }
+
+    /** Inserts (or removes) one axis of size 1: a view. */
+    static final class AxisOp extends Op {
+        final boolean insert;
+        final int axis;
+        AxisOp(boolean insert, int axis) { this.insert = insert; this.axis = axis; }
+        @Override String name() { return insert ? "expandDims" : "squeeze"; }
+        @Override String key() { return name() + axis; }
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] s = in[0].shape().raw();
+            if (insert) {
+                int[] r = new int[s.length + 1];
+                for (int i = 0, k = 0; i < r.length; i++) r[i] = i == axis ? 1 : s[k++];
+                return Shape.wrap(r);
+            }
+            if (s[axis] != 1 && s[axis] != -1) {
+                throw new IllegalArgumentException("squeeze: dimension " + axis + " of shape " + in[0].shape()
+                        + " has size " + s[axis] + ", not 1");
+            }
+            return Shape.wrap(Kern.dropAxes(s, new int[] {axis}));
+        }
+        @Override Tensor forward(Tensor[] in) { return in[0].viewAs(inferShape(in).raw()); }
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new AxisOp(!insert, axis), g)}; }
     }
 
     static int[] inferShape(Shape from, int[] spec) {
@@ -52,9 +167,13 @@ final class ShapeOps {
 
         @Override String name() { return "reshape"; }
 
-        @Override Tensor forward(Tensor[] in) { return in[0].viewAs(shape); }
+        @Override String key() { return name() + Arrays.toString(shape); }
 
-        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {g.reshape(n.inputs[0].dims())}; }
+        @Override Shape inferShape(Tensor[] in) { return Shape.wrap(inferShapeSym(in[0].shape(), shape)); }
+
+        @Override Tensor forward(Tensor[] in) { return in[0].viewAs(ShapeOps.inferShape(in[0].shape(), shape)); }
+
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {reshapeLike(g, n.inputs[0])}; }
     }
 
     static final class Contiguous extends Op {
@@ -65,6 +184,8 @@ final class ShapeOps {
         Contiguous(boolean always) { this.always = always; }
 
         @Override String name() { return always ? "copy" : "contiguous"; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
 
         @Override
         Tensor forward(Tensor[] in) {
@@ -105,6 +226,15 @@ final class ShapeOps {
 
         @Override String name() { return "permute"; }
 
+        @Override String key() { return name() + Arrays.toString(p); }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] s = new int[p.length];
+            for (int i = 0; i < p.length; i++) s[i] = in[0].shape().raw()[p[i]];
+            return Shape.wrap(s);
+        }
+
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0];
@@ -132,14 +262,10 @@ final class ShapeOps {
             throw new IllegalArgumentException("slice: begin/end/step need " + r + " entries each for shape " + x.shape()
                     + ", got " + begin.length + "/" + end.length + "/" + step.length);
         }
-        int[] b = new int[r], e = new int[r], s = step.clone();
         for (int i = 0; i < r; i++) {
-            int d = x.shape().raw()[i];
-            if (s[i] <= 0) throw new IllegalArgumentException("slice: step " + s[i] + " on axis " + i + " must be positive");
-            b[i] = clampIndex(begin[i], d);
-            e[i] = Math.max(b[i], clampIndex(end[i], d));
+            if (step[i] <= 0) throw new IllegalArgumentException("slice: step " + step[i] + " on axis " + i + " must be positive");
         }
-        return Op.apply(new Slice(b, e, s), x);
+        return Op.apply(new Slice(begin.clone(), end.clone(), step.clone()), x);
     }
 
     private static int clampIndex(int i, int d) {
@@ -148,7 +274,7 @@ final class ShapeOps {
     }
 
     static final class Slice extends Op {
-        final int[] b, e, s;
+        final int[] b, e, s; // as given: negative indices count from the end, out-of-range ones are clamped
 
         Slice(int[] b, int[] e, int[] s) {
             this.b = b;
@@ -158,6 +284,20 @@ final class ShapeOps {
 
         @Override String name() { return "slice"; }
 
+        @Override String key() { return name() + Arrays.toString(b) + Arrays.toString(e) + Arrays.toString(s); }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] d = in[0].shape().raw();
+            int[] r = new int[d.length];
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] < 0) { r[i] = -1; continue; }
+                int lo = clampIndex(b[i], d[i]), hi = Math.max(lo, clampIndex(e[i], d[i]));
+                r[i] = (hi - lo + s[i] - 1) / s[i];
+            }
+            return Shape.wrap(r);
+        }
+
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0];
@@ -165,39 +305,41 @@ final class ShapeOps {
             int[] shp = new int[r], st = new int[r];
             long off = x.offset;
             for (int i = 0; i < r; i++) {
-                shp[i] = (e[i] - b[i] + s[i] - 1) / s[i];
+                int d = x.shape().raw()[i];
+                int lo = clampIndex(b[i], d), hi = Math.max(lo, clampIndex(e[i], d));
+                shp[i] = (hi - lo + s[i] - 1) / s[i];
                 st[i] = x.strides[i] * s[i];
-                off += (long) b[i] * x.strides[i];
+                off += (long) lo * x.strides[i];
             }
             return new Tensor(x.storage, Shape.wrap(shp), st, off);
         }
 
         @Override
-        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new SliceGrad(this, n.inputs[0].dims()), g)}; }
+        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new SliceGrad(this), g, n.inputs[0])}; }
     }
 
-    /** Scatters a slice's gradient into zeros of the input shape; its own backward is the slice. */
+    /** Scatters a slice's gradient into zeros shaped like the sliced input (input 1); its own backward is the slice. */
     static final class SliceGrad extends Op {
         final Slice slice;
-        final int[] shape;
 
-        SliceGrad(Slice slice, int[] shape) {
-            this.slice = slice;
-            this.shape = shape;
-        }
+        SliceGrad(Slice slice) { this.slice = slice; }
 
         @Override String name() { return "sliceGrad"; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[1].shape(); }
+
+        @Override DType inferDtype(Tensor[] in) { return in[0].dtype(); }
 
         @Override
         Tensor forward(Tensor[] in) {
             Tensor g = in[0];
-            Tensor out = Kern.empty(g.dtype(), shape, g.device());
+            Tensor out = Kern.empty(g.dtype(), in[1].shape().raw(), g.device());
             Tensor window = slice.forward(new Tensor[] {out});
             Kern.be(g).copy(g.view(), window.view());
             return out;
         }
 
-        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(slice, g)}; }
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(slice, g), null}; }
     }
 
     // ------------------------------------------------------------------ expand / tile / repeat
@@ -219,13 +361,17 @@ final class ShapeOps {
 
         @Override String name() { return "expand"; }
 
+        @Override String key() { return name() + Arrays.toString(shape); }
+
+        @Override Shape inferShape(Tensor[] in) { return Shape.of(shape); }
+
         @Override
         Tensor forward(Tensor[] in) {
             View v = Kern.broadcastView(in[0], shape);
             return new Tensor(in[0].storage, Shape.wrap(shape.clone()), v.strides(), v.offset());
         }
 
-        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0].shape())}; }
+        @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0])}; }
     }
 
     static Tensor tile(Tensor x, int[] reps) {
@@ -284,6 +430,26 @@ final class ShapeOps {
         Concat(int axis) { this.axis = axis; }
 
         @Override String name() { return "concatenate"; }
+
+        @Override String key() { return name() + axis; }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] s = in[0].shape().raw().clone();
+            s[axis] = 0;
+            for (Tensor x : in) {
+                int d = x.shape().raw()[axis];
+                s[axis] = s[axis] < 0 || d < 0 ? -1 : s[axis] + d;
+            }
+            return Shape.wrap(s);
+        }
+
+        @Override
+        DType inferDtype(Tensor[] in) {
+            DType t = in[0].dtype();
+            for (Tensor x : in) t = DType.promote(t, x.dtype());
+            return t;
+        }
 
         @Override
         Tensor forward(Tensor[] in) {
@@ -358,6 +524,11 @@ final class ShapeOps {
 
         @Override String name() { return "gather"; }
 
+        @Override String key() { return name() + axis; }
+
+        @Override
+        Shape inferShape(Tensor[] in) { return Shape.wrap(gatherShape(in[0].shape().raw(), in[1].shape().raw(), axis)); }
+
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0], idx = in[1];
@@ -368,45 +539,77 @@ final class ShapeOps {
 
         @Override
         Tensor[] backward(Node n, Tensor g) {
-            return new Tensor[] {Op.apply(new IndexAdd(axis, n.inputs[0].dims()), g, n.inputs[1]), null};
+            return new Tensor[] {Op.apply(new IndexAdd(axis), g, n.inputs[1], n.inputs[0]), null};
         }
     }
 
-    /** Scatter-add of gathered rows back into zeros of the source shape; the adjoint of gather. */
+    /** Scatter-add of gathered rows (input 0) at indices (input 1) into zeros shaped like input 2; the adjoint of gather. */
     static final class IndexAdd extends Op {
         final int axis;
-        final int[] shape;
 
-        IndexAdd(int axis, int[] shape) {
-            this.axis = axis;
-            this.shape = shape;
-        }
+        IndexAdd(int axis) { this.axis = axis; }
 
         @Override String name() { return "indexAdd"; }
+
+        @Override Shape inferShape(Tensor[] in) { return in[2].shape(); }
 
         @Override
         Tensor forward(Tensor[] in) {
             Tensor g = in[0], idx = in[1];
-            Tensor out = Kern.empty(g.dtype(), shape, g.device());
+            Tensor out = Kern.empty(g.dtype(), in[2].shape().raw(), g.device());
             Kern.be(g).indexAdd(g.view(), idx.view(), axis, out.view());
             return out;
         }
 
         @Override
-        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {g.gather(n.inputs[1], axis), null}; }
+        Tensor[] backward(Node n, Tensor g) { return new Tensor[] {g.gather(n.inputs[1], axis), null, null}; }
     }
 
     static Tensor oneHot(Tensor indices, int numClasses) {
         if (numClasses <= 0) throw new IllegalArgumentException("oneHot: numClasses must be positive, got " + numClasses);
-        double[] v = indices.detach().toDoubleArray();
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= numClasses) {
-                throw new IllegalArgumentException("oneHot: index " + v[i] + " at position " + i
-                        + " is not a class id in [0, " + numClasses + ")");
-            }
+        return Op.apply(new OneHot(numClasses), indices);
+    }
+
+    static final class OneHot extends Op {
+        final int classes;
+
+        OneHot(int classes) { this.classes = classes; }
+
+        @Override String name() { return "oneHot"; }
+
+        @Override boolean differentiable() { return false; }
+
+        @Override String key() { return name() + classes; }
+
+        @Override DType inferDtype(Tensor[] in) { return Vela.floatx(); }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] s = Arrays.copyOf(in[0].shape().raw(), in[0].rank() + 1);
+            s[s.length - 1] = classes;
+            return Shape.wrap(s);
         }
-        Tensor classes = Tensor.arange(numClasses).to(DType.FLOAT64);
-        return Kern.cast(Kern.binary(dev.vela.spi.BinaryOp.EQ, indices.detach().to(DType.FLOAT64).expandDims(-1),
-                classes, "oneHot"), Vela.floatx());
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor indices = in[0];
+            double[] v = indices.toDoubleArray();
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] >= classes) {
+                    throw new IllegalArgumentException("oneHot: index " + v[i] + " at position " + i
+                            + " is not a class id in [0, " + classes + ")");
+                }
+            }
+            Tensor ids = Kern.cast(indices, DType.FLOAT64);
+            Tensor c = Kern.cast(Tensor.arange(classes), DType.FLOAT64);
+            Tensor col = ids.viewAs(withOne(ids.shape().raw()));
+            return Kern.cast(Kern.binary(dev.vela.spi.BinaryOp.EQ, col, c, "oneHot"), Vela.floatx());
+        }
+
+        private static int[] withOne(int[] s) {
+            int[] r = Arrays.copyOf(s, s.length + 1);
+            r[s.length] = 1;
+            return r;
+        }
     }
 }

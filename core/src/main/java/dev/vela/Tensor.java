@@ -36,11 +36,34 @@ public final class Tensor {
     Node gradFn;
     List<UnaryOperator<Tensor>> hooks;
 
+    /** Symbolic tensors (those that depend on a placeholder) have no storage: their dtype and recipe live here. */
+    final DType symDtype;
+    final Sym sym;
+    /** Name of a variable or symbolic tensor (null for anonymous eager tensors). */
+    String name;
+    /** A Keras backend variable: holds a value, but ops on it build graph nodes that read it when they run. */
+    boolean variable;
+    /** A placeholder (or expression on one) whose shape is only known when it is fed. */
+    boolean anyShape;
+
     Tensor(Storage storage, Shape shape, int[] strides, long offset) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
+        this.symDtype = null;
+        this.sym = null;
+    }
+
+    /** A symbolic tensor: shape (possibly with unknown dims), dtype, and the op that will compute it. */
+    Tensor(Shape shape, DType dtype, Sym sym) {
+        this.storage = null;
+        this.shape = shape;
+        this.strides = null;
+        this.offset = 0;
+        this.symDtype = dtype;
+        this.sym = sym;
+        this.name = sym.name;
     }
 
     // ============================================================== creation
@@ -180,9 +203,15 @@ public final class Tensor {
         return t;
     }
 
-    public static Tensor zerosLike(Tensor t) { return Kern.empty(t.dtype(), t.shape.raw(), t.device()); }
+    /** Zeros with t's shape and dtype (symbolic when t is). */
+    public static Tensor zerosLike(Tensor t) {
+        if (t.isSymbolic()) return Op.apply(new ShapeOps.FillLike(0.0), t);
+        return Kern.empty(t.dtype(), t.shape.raw(), t.device());
+    }
 
+    /** Ones with t's shape and dtype (symbolic when t is). */
     public static Tensor onesLike(Tensor t) {
+        if (t.isSymbolic()) return Op.apply(new ShapeOps.FillLike(1.0), t);
         Tensor o = Kern.empty(t.dtype(), t.shape.raw(), t.device());
         Kern.be(o).fill(o.view(), 1.0);
         return o;
@@ -235,11 +264,24 @@ public final class Tensor {
 
     public long size() { return shape.size(); }
 
-    public DType dtype() { return storage.dtype(); }
+    public DType dtype() { return storage != null ? storage.dtype() : symDtype; }
 
-    public Device device() { return storage.device(); }
+    /** The device holding the values; for a symbolic tensor, the device functions run on by default. */
+    public Device device() { return storage != null ? storage.device() : Device.defaultDevice(); }
 
-    View view() { return new View(storage, shape.raw(), strides, offset); }
+    /** True when this tensor depends on a placeholder: it has no values until a {@code K.function} runs it. */
+    public boolean isSymbolic() { return storage == null; }
+
+    /** The name of a variable or symbolic tensor, or null. */
+    public String name() { return name; }
+
+    View view() {
+        if (storage == null) {
+            throw new IllegalStateException("tensor " + sym.displayName() + " is symbolic (it depends on placeholder(s) "
+                    + Sym.placeholdersOf(this) + "): it has no values; evaluate it with K.function(...) or K.eval(...)");
+        }
+        return new View(storage, shape.raw(), strides, offset);
+    }
 
     /** A contiguous tensor reinterpreted with another shape (same storage, nothing recorded). */
     Tensor viewAs(int[] newShape) {
@@ -248,7 +290,7 @@ public final class Tensor {
     }
 
     /** Whether the elements are row-major without gaps. */
-    public boolean isContiguous() { return view().isContiguous(); }
+    public boolean isContiguous() { return storage != null && view().isContiguous(); }
 
     /** The value of a one-element tensor. */
     public double item() {
@@ -287,7 +329,9 @@ public final class Tensor {
     public boolean[] toBooleanArray() { return (boolean[]) Kern.be(this).toArray(view(), DType.BOOL); }
 
     /** A contiguous tensor with the same values (this one when it is already contiguous). */
-    public Tensor contiguous() { return isContiguous() ? this : Op.apply(new ShapeOps.Contiguous(), this); }
+    public Tensor contiguous() {
+        return !isSymbolic() && isContiguous() ? this : Op.apply(new ShapeOps.Contiguous(), this);
+    }
 
     /** A new tensor with a copy of the values (recorded: the copy's gradient flows back). */
     public Tensor copy() { return Op.apply(new ShapeOps.Contiguous(true), this); }
@@ -335,8 +379,11 @@ public final class Tensor {
 
     public void backward(Tensor upstream, boolean retainGraph) { Autograd.backward(this, upstream, retainGraph); }
 
-    /** The same values, cut from the graph (shares storage). */
-    public Tensor detach() { return new Tensor(storage, shape, strides, offset); }
+    /** The same values, cut from the graph (shares storage); for a symbolic tensor, a stop-gradient node. */
+    public Tensor detach() {
+        if (isSymbolic()) return Op.apply(new ShapeOps.StopGradient(), this);
+        return new Tensor(storage, shape, strides, offset);
+    }
 
     /** Calls {@code hook} with this tensor's gradient during backward; a non-null result replaces it. */
     public Tensor registerHook(UnaryOperator<Tensor> hook) {
@@ -350,6 +397,38 @@ public final class Tensor {
 
     /** The storage's in-place modification count. */
     public int version() { return storage.version(); }
+
+    /** True for {@code K.variable}s. */
+    public boolean isVariable() { return variable; }
+
+    /** A copy of a variable's (or any eager tensor's) current value, as a plain tensor. */
+    public Tensor getValue() {
+        if (isSymbolic()) return K.eval(this);
+        return copyValues();
+    }
+
+    /** A fresh contiguous copy of the values, outside any graph. */
+    Tensor copyValues() {
+        Tensor out = Kern.empty(dtype(), shape.raw(), device());
+        Kern.be(this).copy(view(), out.view());
+        return out;
+    }
+
+    /**
+     * Replaces a variable's value with a copy of {@code value} (a Tensor or a Java array of the same shape).
+     * A different shape is rejected and the variable is left unchanged.
+     */
+    public Tensor setValue(Object value) {
+        Tensor v = value instanceof Tensor t ? t : Tensor.of(value);
+        if (v.isSymbolic()) throw new IllegalArgumentException("setValue: the new value is symbolic; use K.eval first");
+        if (!v.shape().equals(shape)) {
+            throw new IllegalArgumentException("setValue: variable " + (name == null ? "" : "'" + name + "' ") + "has shape "
+                    + shape + " but the new value has shape " + v.shape() + "; the variable is unchanged");
+        }
+        try (var ng = Autograd.noGrad()) {
+            return copyFrom(v);
+        }
+    }
 
     // ============================================================== elementwise
 
@@ -421,9 +500,7 @@ public final class Tensor {
     /** A scalar that adopts this tensor's dtype (Python-number semantics). */
     private Tensor scalarOperand(double v) {
         DType t = dtype().isFloating() ? dtype() : (v == Math.rint(v) && dtype() != DType.BOOL ? dtype() : DType.FLOAT32);
-        Tensor s = Kern.empty(t, new int[0], device());
-        Kern.be(s).fill(s.view(), v);
-        return s;
+        return full(t, v);
     }
 
     public Tensor add(Tensor o) { return b(BinaryOp.ADD, o); }
@@ -489,6 +566,7 @@ public final class Tensor {
     }
 
     private Tensor red(ReduceOp op, String name, int[] axes, boolean keepdims) {
+        if (anyShape) return Op.apply(new ReduceOps.Reduce(op, name, axes.length == 0 ? null : axes.clone(), keepdims), this);
         if (!dtype().isFloating() && (op == ReduceOp.SUM || op == ReduceOp.PROD)) {
             return to(DType.FLOAT64).red(op, name, axes, keepdims).to(dtype() == DType.BOOL ? DType.INT64 : dtype());
         }
@@ -511,10 +589,12 @@ public final class Tensor {
     public Tensor mean() { return mean(allAxes(), false); }
     public Tensor mean(int axis, boolean keepdims) { return mean(new int[] {axis}, keepdims); }
     public Tensor mean(int[] axes, boolean keepdims) {
+        if (anyShape) return sum(axes, keepdims).div(Op.apply(new ShapeOps.SizeOf(axes.length == 0 ? null : axes.clone()), this));
         int[] ax = normAxes(axes, "mean");
         long n = 1;
-        for (int a : ax) n *= shape.raw()[a];
+        for (int a : ax) n = shape.raw()[a] < 0 || n < 0 ? -1 : n * shape.raw()[a];
         Tensor x = dtype().isFloating() ? this : to(Vela.floatx());
+        if (n < 0) return x.sum(ax, keepdims).div(Op.apply(new ShapeOps.SizeOf(ax), x)); // counted when it runs
         return x.sum(ax, keepdims).div((double) n);
     }
 
@@ -595,21 +675,12 @@ public final class Tensor {
 
     /** Inserts a dimension of size 1 at {@code axis} (rank+1 positions; negative counts from the end). */
     public Tensor expandDims(int axis) {
-        int r = rank() + 1;
-        int a = Shape.normAxis(axis, r, "expandDims");
-        int[] ns = new int[r];
-        for (int i = 0, k = 0; i < r; i++) ns[i] = i == a ? 1 : shape.raw()[k++];
-        return reshape(ns);
+        return Op.apply(new ShapeOps.AxisOp(true, Shape.normAxis(axis, rank() + 1, "expandDims")), this);
     }
 
     /** Removes dimension {@code axis}, which must have size 1. */
     public Tensor squeeze(int axis) {
-        int a = Shape.normAxis(axis, rank(), "squeeze");
-        if (shape.raw()[a] != 1) {
-            throw new IllegalArgumentException("squeeze: dimension " + axis + " of shape " + shape + " has size "
-                    + shape.raw()[a] + ", not 1");
-        }
-        return reshape(Kern.dropAxes(shape.raw(), new int[] {a}));
+        return Op.apply(new ShapeOps.AxisOp(false, Shape.normAxis(axis, rank(), "squeeze")), this);
     }
 
     /** Removes every dimension of size 1. */
@@ -715,5 +786,10 @@ public final class Tensor {
 
     /** NumPy-like text with a header naming shape, dtype and device; large tensors are summarised. */
     @Override
-    public String toString() { return TensorFormat.format(this); }
+    public String toString() {
+        if (isSymbolic()) {
+            return "Tensor(\"" + sym.name + "\", shape=" + shape.toString().replace("None", "?") + ", dtype=" + dtype() + ")";
+        }
+        return TensorFormat.format(this);
+    }
 }

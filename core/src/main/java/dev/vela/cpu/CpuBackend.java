@@ -23,6 +23,8 @@ public final class CpuBackend implements Backend {
 
     @Override public Device device() { return Device.CPU; }
 
+    @Override public long allocationCount() { return CpuStorage.CREATED.get(); }
+
     @Override
     public Storage allocate(DType dtype, long size) {
         if (size > Integer.MAX_VALUE - 8) {

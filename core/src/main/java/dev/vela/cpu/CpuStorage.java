@@ -7,11 +7,15 @@ import dev.vela.spi.Storage;
 
 /** A buffer in the Java heap. */
 public final class CpuStorage extends Storage {
+    /** Buffers created since start (every tensor and kernel temporary): lets tests see steady-state reuse. */
+    static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
+
     final DType dtype;
     final Object data;
     final int size;
 
     CpuStorage(DType dtype, int size) {
+        CREATED.incrementAndGet();
         this.dtype = dtype;
         this.size = size;
         this.data = switch (dtype) {
@@ -24,6 +28,7 @@ public final class CpuStorage extends Storage {
     }
 
     CpuStorage(DType dtype, Object data, int size) {
+        CREATED.incrementAndGet();
         this.dtype = dtype;
         this.data = data;
         this.size = size;

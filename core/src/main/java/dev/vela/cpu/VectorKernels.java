@@ -49,6 +49,8 @@ public final class VectorKernels {
 
     private static final float TWO23F = 8388608f;          // 2^23: floats at or above are integers
     private static final double TWO52D = 4503599627370496.0; // 2^52: doubles at or above are integers
+    private static final int SIGN_F = 0x80000000;
+    private static final long SIGN_D = 0x8000000000000000L;
 
     /** SELU's scale on the negative side, p0 * p1, rounded once to the kernel's type. */
     static float seluNegScale(float p0, float p1) {
@@ -114,119 +116,162 @@ public final class VectorKernels {
 
     private static void unaryContig(UnaryOp op, float p0, float p1, float[] x, int xo, float[] out, int oo, int n) {
         final int ub = FS.loopBound(n);
-        final FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
-        switch (op) {
-            case NEG -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).neg().intoArray(out, oo + i); }
-            case ABS -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).abs().intoArray(out, oo + i); }
-            case EXP -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); }
-            case LOG -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); }
-            case SQRT -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).sqrt().intoArray(out, oo + i); }
-            case SQUARE -> { for (int i = 0; i < ub; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(v).intoArray(out, oo + i); } }
-            case SIGMOID -> { for (int i = 0; i < ub; i += FL) one.div(FloatVector.fromArray(FS, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, oo + i); }
-            case TANH -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); }
-            // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
-            case RELU -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.MAX, 0f).intoArray(out, oo + i); }
-            case SIN -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); }
-            case COS -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); }
-            case SIGN -> {  // Math.signum: ±0 and NaN map to themselves
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
-                }
-            }
-            case RECIPROCAL -> { for (int i = 0; i < ub; i += FL) one.div(FloatVector.fromArray(FS, x, xo + i)).intoArray(out, oo + i); }
-            case FLOOR -> {
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i), r = rint(v);
-                    r.blend(r.sub(1f), r.compare(VectorOperators.GT, v)).intoArray(out, oo + i);
-                }
-            }
-            case CEIL -> {
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i), r = rint(v);
-                    // copySign gives -0.0 for inputs in (-1, 0), as Math.ceil does
-                    copySign(r.blend(r.add(1f), r.compare(VectorOperators.LT, v)), v).intoArray(out, oo + i);
-                }
-            }
-            case ROUND -> { for (int i = 0; i < ub; i += FL) rint(FloatVector.fromArray(FS, x, xo + i)).intoArray(out, oo + i); }
-            case LOG1P -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(out, oo + i); }
-            case EXPM1 -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(out, oo + i); }
-            case SOFTPLUS -> {
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.lanewise(VectorOperators.MAX, 0f)
-                            .add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, oo + i);
-                }
-            }
-            case SOFTSIGN -> { for (int i = 0; i < ub; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.div(v.abs().add(1f)).intoArray(out, oo + i); } }
-            case ELU -> {  // expm1 is exp(x) - 1 without the cancellation near 0
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            }
-            case SELU -> {
-                float s = seluNegScale(p0, p1);
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(s).blend(v.mul(p0), v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            }
-            case LEAKY_RELU -> {
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            }
-            case CLIP -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.MAX, p0).lanewise(VectorOperators.MIN, p1).intoArray(out, oo + i); }
-            case POW -> {
-                if (p0 == 2f) {  // pow(x, 2) is exactly x*x in IEEE arithmetic; skip the transcendental
-                    for (int i = 0; i < ub; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(v).intoArray(out, oo + i); }
-                } else if (p0 == 1f) {
-                    if (x != out || xo != oo) System.arraycopy(x, xo, out, oo, ub);
-                } else {
-                    for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.POW, p0).intoArray(out, oo + i);
-                }
-            }
-            case AFFINE -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, x, xo + i).mul(p0).add(p1).intoArray(out, oo + i); }
-            case HARD_SIGMOID -> {
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector.fromArray(FS, x, xo + i).mul(0.2f).add(0.5f)
-                            .lanewise(VectorOperators.MAX, 0f).lanewise(VectorOperators.MIN, 1f).intoArray(out, oo + i);
-                }
-            }
-            case IN_RANGE -> {
-                for (int i = 0; i < ub; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    zero.blend(1f, v.compare(VectorOperators.GE, p0).and(v.compare(VectorOperators.LE, p1))).intoArray(out, oo + i);
-                }
-            }
-            case STEP -> { for (int i = 0; i < ub; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).compare(VectorOperators.GT, p0)).intoArray(out, oo + i); }
-            case ONE_MINUS_SQUARE -> { for (int i = 0; i < ub; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); one.sub(v.mul(v)).intoArray(out, oo + i); } }
-            case SIGMOID_GRAD_FROM_OUT -> { for (int i = 0; i < ub; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(one.sub(v)).intoArray(out, oo + i); } }
-            case IS_NAN -> { for (int i = 0; i < ub; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i); }
-        }
+        if (ub > 0) UNARY_F[op.ordinal()].run(x, xo, out, oo, ub, p0, p1);
         if (ub < n) {
             // tail: run the same vector code on a zero-padded copy so a value's result never depends on its position
             int r = n - ub;
             float[] t = new float[FL];
             System.arraycopy(x, xo + ub, t, 0, r);
-            unaryContig(op, p0, p1, t, 0, t, 0, FL);
+            UNARY_F[op.ordinal()].run(t, 0, t, 0, FL, p0, p1);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
     }
 
-    /** Round half to even (Math.rint): adding and subtracting 2^23 rounds in the FPU's nearest-even mode. */
-    private static FloatVector rint(FloatVector v) {
-        FloatVector a = v.abs();
-        FloatVector r = a.add(TWO23F).sub(TWO23F);
-        // |v| >= 2^23 is already integral; NaN fails the compare and stays NaN
-        return copySign(a.blend(r, a.compare(VectorOperators.LT, TWO23F)), v);
+    /** One vector loop over {@code n} (a multiple of FL) elements. */
+    @FunctionalInterface
+    private interface UnaryF {
+        void run(float[] x, int xo, float[] out, int oo, int n, float p0, float p1);
     }
 
-    private static FloatVector copySign(FloatVector mag, FloatVector sign) {
-        IntVector m = mag.viewAsIntegralLanes(), s = sign.viewAsIntegralLanes();
-        return m.and(0x7fffffff).or(s.and(0x80000000)).viewAsFloatingLanes();
+    /*
+     * One small method per op, reached through this table, rather than one switch holding every loop: C2 compiles
+     * a switch of 30 vector loops as one unit, runs out of inlining budget and boxes every vector (10-100x slower).
+     * The call through the table is megamorphic, so each op's loop is compiled on its own.
+     */
+    private static final UnaryF[] UNARY_F = new UnaryF[UnaryOp.values().length];
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) UNARY_F[op.ordinal()] = unaryF(op);
+    }
+
+    private static UnaryF unaryF(UnaryOp op) {
+        return switch (op) {
+            case NEG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).neg().intoArray(out, oo + i); };
+            case ABS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).abs().intoArray(out, oo + i); };
+            case EXP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); };
+            case LOG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); };
+            case SQRT -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).sqrt().intoArray(out, oo + i); };
+            case SQUARE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(v).intoArray(out, oo + i); } };
+            case SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector one = FloatVector.broadcast(FS, 1f);
+                for (int i = 0; i < n; i += FL) one.div(FloatVector.fromArray(FS, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, oo + i);
+            };
+            case TANH -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); };
+            // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
+            case RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.MAX, 0f).intoArray(out, oo + i); };
+            case SIN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); };
+            case COS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); };
+            case SIGN -> (x, xo, out, oo, n, p0, p1) -> {  // Math.signum: ±0 and NaN map to themselves
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
+                }
+            };
+            case RECIPROCAL -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector one = FloatVector.broadcast(FS, 1f);
+                for (int i = 0; i < n; i += FL) one.div(FloatVector.fromArray(FS, x, xo + i)).intoArray(out, oo + i);
+            };
+            // FLOOR, CEIL, ROUND: there is no lanewise rint, so round half-to-even by adding and subtracting 2^23
+            // (exact in nearest-even mode for |v| < 2^23; larger values are integers already, NaN fails the
+            // compare), restoring the sign bit so -0.3 rounds to -0.0 as Math.rint does
+            case ROUND -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i), a = v.abs();
+                    IntVector r = a.blend(a.add(TWO23F).sub(TWO23F), a.compare(VectorOperators.LT, TWO23F)).viewAsIntegralLanes();
+                    r.or(v.viewAsIntegralLanes().and(SIGN_F)).viewAsFloatingLanes().intoArray(out, oo + i);
+                }
+            };
+            case FLOOR -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i), a = v.abs();
+                    IntVector ri = a.blend(a.add(TWO23F).sub(TWO23F), a.compare(VectorOperators.LT, TWO23F)).viewAsIntegralLanes();
+                    FloatVector r = ri.or(v.viewAsIntegralLanes().and(SIGN_F)).viewAsFloatingLanes();
+                    r.blend(r.sub(1f), r.compare(VectorOperators.GT, v)).intoArray(out, oo + i);
+                }
+            };
+            case CEIL -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i), a = v.abs();
+                    IntVector ri = a.blend(a.add(TWO23F).sub(TWO23F), a.compare(VectorOperators.LT, TWO23F)).viewAsIntegralLanes();
+                    IntVector sign = v.viewAsIntegralLanes().and(SIGN_F);
+                    FloatVector r = ri.or(sign).viewAsFloatingLanes();
+                    IntVector c = r.blend(r.add(1f), r.compare(VectorOperators.LT, v)).viewAsIntegralLanes();
+                    // the sign again: inputs in (-1, 0) give -0.0, as Math.ceil does
+                    c.and(~SIGN_F).or(sign).viewAsFloatingLanes().intoArray(out, oo + i);
+                }
+            };
+            case LOG1P -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(out, oo + i); };
+            case EXPM1 -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(out, oo + i); };
+            case SOFTPLUS -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    v.lanewise(VectorOperators.MAX, 0f)
+                            .add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, oo + i);
+                }
+            };
+            case SOFTSIGN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.div(v.abs().add(1f)).intoArray(out, oo + i); } };
+            case ELU -> (x, xo, out, oo, n, p0, p1) -> {  // expm1 is exp(x) - 1 without the cancellation near 0
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+                }
+            };
+            case SELU -> (x, xo, out, oo, n, p0, p1) -> {
+                float s = seluNegScale(p0, p1);
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    v.lanewise(VectorOperators.EXPM1).mul(s).blend(v.mul(p0), v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+                }
+            };
+            case LEAKY_RELU -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+                }
+            };
+            case CLIP -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.MAX, p0).lanewise(VectorOperators.MIN, p1).intoArray(out, oo + i);
+            };
+            case POW -> (x, xo, out, oo, n, p0, p1) -> {
+                if (p0 == 2f) {  // pow(x, 2) is exactly x*x in IEEE arithmetic; skip the transcendental
+                    for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(v).intoArray(out, oo + i); }
+                } else if (p0 == 1f) {
+                    if (x != out || xo != oo) System.arraycopy(x, xo, out, oo, n);
+                } else {
+                    for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.POW, p0).intoArray(out, oo + i);
+                }
+            };
+            case AFFINE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).mul(p0).add(p1).intoArray(out, oo + i); };
+            case HARD_SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector.fromArray(FS, x, xo + i).mul(0.2f).add(0.5f)
+                            .lanewise(VectorOperators.MAX, 0f).lanewise(VectorOperators.MIN, 1f).intoArray(out, oo + i);
+                }
+            };
+            case IN_RANGE -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector zero = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    zero.blend(1f, v.compare(VectorOperators.GE, p0).and(v.compare(VectorOperators.LE, p1))).intoArray(out, oo + i);
+                }
+            };
+            case STEP -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector zero = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).compare(VectorOperators.GT, p0)).intoArray(out, oo + i);
+            };
+            case ONE_MINUS_SQUARE -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector one = FloatVector.broadcast(FS, 1f);
+                for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); one.sub(v.mul(v)).intoArray(out, oo + i); }
+            };
+            case SIGMOID_GRAD_FROM_OUT -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector one = FloatVector.broadcast(FS, 1f);
+                for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(one.sub(v)).intoArray(out, oo + i); }
+            };
+            case IS_NAN -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector zero = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
+            };
+        };
     }
 
     // ===================================================================== float32: elementwise binary
@@ -262,6 +307,9 @@ public final class VectorKernels {
         }
     }
 
+    // The three shapes below (vector-vector, vector-scalar, scalar-vector) each dispatch through a table of
+    // per-op loops, for the reason given at UNARY_F.
+
     /** Strides are each 0 or 1. */
     private static void binarySimple(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
                                      float[] out, int oo, int n) {
@@ -281,24 +329,7 @@ public final class VectorKernels {
 
     private static void binaryVV(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         final int ub = FS.loopBound(n);
-        final FloatVector z = FloatVector.zero(FS);
-        switch (op) {
-            case ADD -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).add(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case SUB -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).sub(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case MUL -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case DIV -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case MAX -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MAX, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case MIN -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MIN, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case POW -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case EQ -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case NE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case LT -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case LE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case GT -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case GE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case AND -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f).and(FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f))).intoArray(out, oo + i); }
-            case OR -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f).or(FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f))).intoArray(out, oo + i); }
-        }
+        if (ub > 0) BINARYVV_F[op.ordinal()].run(a, ao, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
             float[] ta = new float[FL], tb = new float[FL];
@@ -309,32 +340,64 @@ public final class VectorKernels {
         }
     }
 
+    @FunctionalInterface
+    private interface BinVVF {
+        void run(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+    }
+
+    private static final BinVVF[] BINARYVV_F = new BinVVF[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARYVV_F[op.ordinal()] = binaryVVF(op);
+    }
+
+    private static BinVVF binaryVVF(BinaryOp op) {
+        return switch (op) {
+            case ADD -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).add(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case SUB -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).sub(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case MUL -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case DIV -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case MAX -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MAX, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case MIN -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MIN, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case POW -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case EQ -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case NE -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LT -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LE -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GT -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GE -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case AND -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f).and(FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f))).intoArray(out, oo + i);
+            };
+            case OR -> (a, ao, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f).or(FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f))).intoArray(out, oo + i);
+            };
+        };
+    }
+
     private static void binaryVS(BinaryOp op, float[] a, int ao, float s, float[] out, int oo, int n) {
         final int ub = FS.loopBound(n);
-        final FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
-        switch (op) {
-            case ADD -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).add(vs).intoArray(out, oo + i); }
-            case SUB -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).sub(vs).intoArray(out, oo + i); }
-            case MUL -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(vs).intoArray(out, oo + i); }
-            case DIV -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).div(vs).intoArray(out, oo + i); }
-            case MAX -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MAX, vs).intoArray(out, oo + i); }
-            case MIN -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i); }
-            case POW -> { for (int i = 0; i < ub; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, vs).intoArray(out, oo + i); }
-            case EQ -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i); }
-            case NE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, vs)).intoArray(out, oo + i); }
-            case LT -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LT, vs)).intoArray(out, oo + i); }
-            case LE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LE, vs)).intoArray(out, oo + i); }
-            case GT -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i); }
-            case GE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i); }
-            case AND -> {
-                if (s == 0f) Arrays.fill(out, oo, oo + ub, 0f);
-                else for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
-            }
-            case OR -> {
-                if (s != 0f) Arrays.fill(out, oo, oo + ub, 1f);
-                else for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
-            }
-        }
+        if (ub > 0) BINARYVS_F[op.ordinal()].run(a, ao, s, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
             float[] t = new float[FL];
@@ -344,32 +407,87 @@ public final class VectorKernels {
         }
     }
 
+    @FunctionalInterface
+    private interface BinVSF {
+        void run(float[] a, int ao, float s, float[] out, int oo, int n);
+    }
+
+    private static final BinVSF[] BINARYVS_F = new BinVSF[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARYVS_F[op.ordinal()] = binaryVSF(op);
+    }
+
+    private static BinVSF binaryVSF(BinaryOp op) {
+        return switch (op) {
+            case ADD -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).add(vs).intoArray(out, oo + i);
+            };
+            case SUB -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).sub(vs).intoArray(out, oo + i);
+            };
+            case MUL -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(vs).intoArray(out, oo + i);
+            };
+            case DIV -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).div(vs).intoArray(out, oo + i);
+            };
+            case MAX -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MAX, vs).intoArray(out, oo + i);
+            };
+            case MIN -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i);
+            };
+            case POW -> (a, ao, s, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, vs).intoArray(out, oo + i);
+            };
+            case EQ -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
+            };
+            case NE -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, vs)).intoArray(out, oo + i);
+            };
+            case LT -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LT, vs)).intoArray(out, oo + i);
+            };
+            case LE -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LE, vs)).intoArray(out, oo + i);
+            };
+            case GT -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i);
+            };
+            case GE -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i);
+            };
+            case AND -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                if (s == 0f) Arrays.fill(out, oo, oo + n, 0f);
+                else for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
+            };
+            case OR -> (a, ao, s, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                if (s != 0f) Arrays.fill(out, oo, oo + n, 1f);
+                else for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
+            };
+        };
+    }
+
     private static void binarySV(BinaryOp op, float s, float[] b, int bo, float[] out, int oo, int n) {
         final int ub = FS.loopBound(n);
-        final FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
-        switch (op) {
-            case ADD -> { for (int i = 0; i < ub; i += FL) vs.add(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case SUB -> { for (int i = 0; i < ub; i += FL) vs.sub(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case MUL -> { for (int i = 0; i < ub; i += FL) vs.mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case DIV -> { for (int i = 0; i < ub; i += FL) vs.div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case MAX -> { for (int i = 0; i < ub; i += FL) vs.lanewise(VectorOperators.MAX, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case MIN -> { for (int i = 0; i < ub; i += FL) vs.lanewise(VectorOperators.MIN, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case POW -> { for (int i = 0; i < ub; i += FL) vs.lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); }
-            case EQ -> { for (int i = 0; i < ub; i += FL) z.blend(1f, vs.compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case NE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, vs.compare(VectorOperators.NE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case LT -> { for (int i = 0; i < ub; i += FL) z.blend(1f, vs.compare(VectorOperators.LT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case LE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, vs.compare(VectorOperators.LE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case GT -> { for (int i = 0; i < ub; i += FL) z.blend(1f, vs.compare(VectorOperators.GT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case GE -> { for (int i = 0; i < ub; i += FL) z.blend(1f, vs.compare(VectorOperators.GE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); }
-            case AND -> {
-                if (s == 0f) Arrays.fill(out, oo, oo + ub, 0f);
-                else for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
-            }
-            case OR -> {
-                if (s != 0f) Arrays.fill(out, oo, oo + ub, 1f);
-                else for (int i = 0; i < ub; i += FL) z.blend(1f, FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
-            }
-        }
+        if (ub > 0) BINARYSV_F[op.ordinal()].run(s, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
             float[] t = new float[FL];
@@ -377,6 +495,84 @@ public final class VectorKernels {
             binarySV(op, s, t, 0, t, 0, FL);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
+    }
+
+    @FunctionalInterface
+    private interface BinSVF {
+        void run(float s, float[] b, int bo, float[] out, int oo, int n);
+    }
+
+    private static final BinSVF[] BINARYSV_F = new BinSVF[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARYSV_F[op.ordinal()] = binarySVF(op);
+    }
+
+    private static BinSVF binarySVF(BinaryOp op) {
+        return switch (op) {
+            case ADD -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.add(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case SUB -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.sub(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case MUL -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case DIV -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case MAX -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.lanewise(VectorOperators.MAX, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case MIN -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.lanewise(VectorOperators.MIN, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case POW -> (s, b, bo, out, oo, n) -> {
+                FloatVector vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) vs.lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case EQ -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case NE -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.NE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LT -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.LT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LE -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.LE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GT -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.GT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GE -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
+                for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.GE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case AND -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                if (s == 0f) Arrays.fill(out, oo, oo + n, 0f);
+                else for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
+            };
+            case OR -> (s, b, bo, out, oo, n) -> {
+                FloatVector z = FloatVector.zero(FS);
+                if (s != 0f) Arrays.fill(out, oo, oo + n, 1f);
+                else for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, b, bo + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
+            };
+        };
     }
 
     // ===================================================================== float32: reductions
@@ -723,119 +919,158 @@ public final class VectorKernels {
 
     private static void unaryContig(UnaryOp op, double p0, double p1, double[] x, int xo, double[] out, int oo, int n) {
         final int ub = DS.loopBound(n);
-        final DoubleVector zero = DoubleVector.zero(DS), one = DoubleVector.broadcast(DS, 1);
-        switch (op) {
-            case NEG -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).neg().intoArray(out, oo + i); }
-            case ABS -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).abs().intoArray(out, oo + i); }
-            case EXP -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); }
-            case LOG -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); }
-            case SQRT -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).sqrt().intoArray(out, oo + i); }
-            case SQUARE -> { for (int i = 0; i < ub; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(v).intoArray(out, oo + i); } }
-            case SIGMOID -> { for (int i = 0; i < ub; i += DL) one.div(DoubleVector.fromArray(DS, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1)).intoArray(out, oo + i); }
-            case TANH -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); }
-            // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
-            case RELU -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.MAX, 0).intoArray(out, oo + i); }
-            case SIN -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); }
-            case COS -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); }
-            case SIGN -> {  // Math.signum: ±0 and NaN map to themselves
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.blend(1, v.compare(VectorOperators.GT, 0)).blend(-1, v.compare(VectorOperators.LT, 0)).intoArray(out, oo + i);
-                }
-            }
-            case RECIPROCAL -> { for (int i = 0; i < ub; i += DL) one.div(DoubleVector.fromArray(DS, x, xo + i)).intoArray(out, oo + i); }
-            case FLOOR -> {
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i), r = rint(v);
-                    r.blend(r.sub(1), r.compare(VectorOperators.GT, v)).intoArray(out, oo + i);
-                }
-            }
-            case CEIL -> {
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i), r = rint(v);
-                    // copySign gives -0.0 for inputs in (-1, 0), as Math.ceil does
-                    copySign(r.blend(r.add(1), r.compare(VectorOperators.LT, v)), v).intoArray(out, oo + i);
-                }
-            }
-            case ROUND -> { for (int i = 0; i < ub; i += DL) rint(DoubleVector.fromArray(DS, x, xo + i)).intoArray(out, oo + i); }
-            case LOG1P -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(out, oo + i); }
-            case EXPM1 -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(out, oo + i); }
-            case SOFTPLUS -> {
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.lanewise(VectorOperators.MAX, 0)
-                            .add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, oo + i);
-                }
-            }
-            case SOFTSIGN -> { for (int i = 0; i < ub; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.div(v.abs().add(1)).intoArray(out, oo + i); } }
-            case ELU -> {  // expm1 is exp(x) - 1 without the cancellation near 0
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0)).intoArray(out, oo + i);
-                }
-            }
-            case SELU -> {
-                double s = seluNegScale(p0, p1);
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(s).blend(v.mul(p0), v.compare(VectorOperators.GT, 0)).intoArray(out, oo + i);
-                }
-            }
-            case LEAKY_RELU -> {
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0)).intoArray(out, oo + i);
-                }
-            }
-            case CLIP -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.MAX, p0).lanewise(VectorOperators.MIN, p1).intoArray(out, oo + i); }
-            case POW -> {
-                if (p0 == 2) {  // pow(x, 2) is exactly x*x in IEEE arithmetic; skip the transcendental
-                    for (int i = 0; i < ub; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(v).intoArray(out, oo + i); }
-                } else if (p0 == 1) {
-                    if (x != out || xo != oo) System.arraycopy(x, xo, out, oo, ub);
-                } else {
-                    for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.POW, p0).intoArray(out, oo + i);
-                }
-            }
-            case AFFINE -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, x, xo + i).mul(p0).add(p1).intoArray(out, oo + i); }
-            case HARD_SIGMOID -> {
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector.fromArray(DS, x, xo + i).mul(0.2).add(0.5)
-                            .lanewise(VectorOperators.MAX, 0).lanewise(VectorOperators.MIN, 1).intoArray(out, oo + i);
-                }
-            }
-            case IN_RANGE -> {
-                for (int i = 0; i < ub; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    zero.blend(1, v.compare(VectorOperators.GE, p0).and(v.compare(VectorOperators.LE, p1))).intoArray(out, oo + i);
-                }
-            }
-            case STEP -> { for (int i = 0; i < ub; i += DL) zero.blend(1, DoubleVector.fromArray(DS, x, xo + i).compare(VectorOperators.GT, p0)).intoArray(out, oo + i); }
-            case ONE_MINUS_SQUARE -> { for (int i = 0; i < ub; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); one.sub(v.mul(v)).intoArray(out, oo + i); } }
-            case SIGMOID_GRAD_FROM_OUT -> { for (int i = 0; i < ub; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(one.sub(v)).intoArray(out, oo + i); } }
-            case IS_NAN -> { for (int i = 0; i < ub; i += DL) zero.blend(1, DoubleVector.fromArray(DS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i); }
-        }
+        if (ub > 0) UNARY_D[op.ordinal()].run(x, xo, out, oo, ub, p0, p1);
         if (ub < n) {
             // tail: run the same vector code on a zero-padded copy so a value's result never depends on its position
             int r = n - ub;
             double[] t = new double[DL];
             System.arraycopy(x, xo + ub, t, 0, r);
-            unaryContig(op, p0, p1, t, 0, t, 0, DL);
+            UNARY_D[op.ordinal()].run(t, 0, t, 0, DL, p0, p1);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
     }
 
-    /** Round half to even (Math.rint): adding and subtracting 2^52 rounds in the FPU's nearest-even mode. */
-    private static DoubleVector rint(DoubleVector v) {
-        DoubleVector a = v.abs();
-        DoubleVector r = a.add(TWO52D).sub(TWO52D);
-        // |v| >= 2^52 is already integral; NaN fails the compare and stays NaN
-        return copySign(a.blend(r, a.compare(VectorOperators.LT, TWO52D)), v);
+    /** One vector loop over {@code n} (a multiple of DL) elements. */
+    @FunctionalInterface
+    private interface UnaryD {
+        void run(double[] x, int xo, double[] out, int oo, int n, double p0, double p1);
     }
 
-    private static DoubleVector copySign(DoubleVector mag, DoubleVector sign) {
-        LongVector m = mag.viewAsIntegralLanes(), s = sign.viewAsIntegralLanes();
-        return m.and(0x7fffffffffffffffL).or(s.and(0x8000000000000000L)).viewAsFloatingLanes();
+    // one method per op, for the reason given at UNARY_F
+    private static final UnaryD[] UNARY_D = new UnaryD[UnaryOp.values().length];
+
+    static {
+        for (UnaryOp op : UnaryOp.values()) UNARY_D[op.ordinal()] = unaryD(op);
+    }
+
+    private static UnaryD unaryD(UnaryOp op) {
+        return switch (op) {
+            case NEG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).neg().intoArray(out, oo + i); };
+            case ABS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).abs().intoArray(out, oo + i); };
+            case EXP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); };
+            case LOG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); };
+            case SQRT -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).sqrt().intoArray(out, oo + i); };
+            case SQUARE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(v).intoArray(out, oo + i); } };
+            case SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                for (int i = 0; i < n; i += DL) one.div(DoubleVector.fromArray(DS, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1.0)).intoArray(out, oo + i);
+            };
+            case TANH -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); };
+            // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
+            case RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.MAX, 0.0).intoArray(out, oo + i); };
+            case SIN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); };
+            case COS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); };
+            case SIGN -> (x, xo, out, oo, n, p0, p1) -> {  // Math.signum: ±0 and NaN map to themselves
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    v.blend(1.0, v.compare(VectorOperators.GT, 0.0)).blend(-1.0, v.compare(VectorOperators.LT, 0.0)).intoArray(out, oo + i);
+                }
+            };
+            case RECIPROCAL -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                for (int i = 0; i < n; i += DL) one.div(DoubleVector.fromArray(DS, x, xo + i)).intoArray(out, oo + i);
+            };
+            // FLOOR, CEIL, ROUND: there is no lanewise rint, so round half-to-even by adding and subtracting 2^52
+            // (exact in nearest-even mode for |v| < 2^52; larger values are integers already, NaN fails the
+            // compare), restoring the sign bit so -0.3 rounds to -0.0 as Math.rint does
+            case ROUND -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i), a = v.abs();
+                    LongVector r = a.blend(a.add(TWO52D).sub(TWO52D), a.compare(VectorOperators.LT, TWO52D)).viewAsIntegralLanes();
+                    r.or(v.viewAsIntegralLanes().and(SIGN_D)).viewAsFloatingLanes().intoArray(out, oo + i);
+                }
+            };
+            case FLOOR -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i), a = v.abs();
+                    LongVector ri = a.blend(a.add(TWO52D).sub(TWO52D), a.compare(VectorOperators.LT, TWO52D)).viewAsIntegralLanes();
+                    DoubleVector r = ri.or(v.viewAsIntegralLanes().and(SIGN_D)).viewAsFloatingLanes();
+                    r.blend(r.sub(1.0), r.compare(VectorOperators.GT, v)).intoArray(out, oo + i);
+                }
+            };
+            case CEIL -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i), a = v.abs();
+                    LongVector ri = a.blend(a.add(TWO52D).sub(TWO52D), a.compare(VectorOperators.LT, TWO52D)).viewAsIntegralLanes();
+                    LongVector sign = v.viewAsIntegralLanes().and(SIGN_D);
+                    DoubleVector r = ri.or(sign).viewAsFloatingLanes();
+                    LongVector c = r.blend(r.add(1.0), r.compare(VectorOperators.LT, v)).viewAsIntegralLanes();
+                    // the sign again: inputs in (-1, 0) give -0.0, as Math.ceil does
+                    c.and(~SIGN_D).or(sign).viewAsFloatingLanes().intoArray(out, oo + i);
+                }
+            };
+            case LOG1P -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(out, oo + i); };
+            case EXPM1 -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(out, oo + i); };
+            case SOFTPLUS -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    v.lanewise(VectorOperators.MAX, 0.0)
+                            .add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, oo + i);
+                }
+            };
+            case SOFTSIGN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.div(v.abs().add(1.0)).intoArray(out, oo + i); } };
+            case ELU -> (x, xo, out, oo, n, p0, p1) -> {  // expm1 is exp(x) - 1 without the cancellation near 0
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
+                }
+            };
+            case SELU -> (x, xo, out, oo, n, p0, p1) -> {
+                double s = seluNegScale(p0, p1);
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    v.lanewise(VectorOperators.EXPM1).mul(s).blend(v.mul(p0), v.compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
+                }
+            };
+            case LEAKY_RELU -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
+                }
+            };
+            case CLIP -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.MAX, p0).lanewise(VectorOperators.MIN, p1).intoArray(out, oo + i);
+            };
+            case POW -> (x, xo, out, oo, n, p0, p1) -> {
+                if (p0 == 2.0) {  // pow(x, 2) is exactly x*x in IEEE arithmetic; skip the transcendental
+                    for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(v).intoArray(out, oo + i); }
+                } else if (p0 == 1.0) {
+                    if (x != out || xo != oo) System.arraycopy(x, xo, out, oo, n);
+                } else {
+                    for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.POW, p0).intoArray(out, oo + i);
+                }
+            };
+            case AFFINE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).mul(p0).add(p1).intoArray(out, oo + i); };
+            case HARD_SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector.fromArray(DS, x, xo + i).mul(0.2).add(0.5)
+                            .lanewise(VectorOperators.MAX, 0.0).lanewise(VectorOperators.MIN, 1.0).intoArray(out, oo + i);
+                }
+            };
+            case IN_RANGE -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    zero.blend(1.0, v.compare(VectorOperators.GE, p0).and(v.compare(VectorOperators.LE, p1))).intoArray(out, oo + i);
+                }
+            };
+            case STEP -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) zero.blend(1.0, DoubleVector.fromArray(DS, x, xo + i).compare(VectorOperators.GT, p0)).intoArray(out, oo + i);
+            };
+            case ONE_MINUS_SQUARE -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); one.sub(v.mul(v)).intoArray(out, oo + i); }
+            };
+            case SIGMOID_GRAD_FROM_OUT -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(one.sub(v)).intoArray(out, oo + i); }
+            };
+            case IS_NAN -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) zero.blend(1.0, DoubleVector.fromArray(DS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
+            };
+        };
     }
 
     // ===================================================================== float64: elementwise binary
@@ -871,6 +1106,9 @@ public final class VectorKernels {
         }
     }
 
+    // The three shapes below (vector-vector, vector-scalar, scalar-vector) each dispatch through a table of
+    // per-op loops, for the reason given at UNARY_F.
+
     /** Strides are each 0 or 1. */
     private static void binarySimple(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs,
                                      double[] out, int oo, int n) {
@@ -890,24 +1128,7 @@ public final class VectorKernels {
 
     private static void binaryVV(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         final int ub = DS.loopBound(n);
-        final DoubleVector z = DoubleVector.zero(DS);
-        switch (op) {
-            case ADD -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case SUB -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).sub(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case MUL -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case DIV -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case MAX -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MAX, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case MIN -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MIN, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case POW -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.POW, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case EQ -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.EQ, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case NE -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case LT -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case LE -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case GT -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case GE -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case AND -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0).and(DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0))).intoArray(out, oo + i); }
-            case OR -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0).or(DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0))).intoArray(out, oo + i); }
-        }
+        if (ub > 0) BINARYVV_D[op.ordinal()].run(a, ao, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
             double[] ta = new double[DL], tb = new double[DL];
@@ -918,32 +1139,64 @@ public final class VectorKernels {
         }
     }
 
+    @FunctionalInterface
+    private interface BinVVD {
+        void run(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n);
+    }
+
+    private static final BinVVD[] BINARYVV_D = new BinVVD[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARYVV_D[op.ordinal()] = binaryVVD(op);
+    }
+
+    private static BinVVD binaryVVD(BinaryOp op) {
+        return switch (op) {
+            case ADD -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case SUB -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).sub(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case MUL -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case DIV -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case MAX -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MAX, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case MIN -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MIN, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case POW -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.POW, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case EQ -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.EQ, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case NE -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LT -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LE -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GT -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GE -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case AND -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0.0).and(DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0.0))).intoArray(out, oo + i);
+            };
+            case OR -> (a, ao, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0.0).or(DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0.0))).intoArray(out, oo + i);
+            };
+        };
+    }
+
     private static void binaryVS(BinaryOp op, double[] a, int ao, double s, double[] out, int oo, int n) {
         final int ub = DS.loopBound(n);
-        final DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
-        switch (op) {
-            case ADD -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(vs).intoArray(out, oo + i); }
-            case SUB -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).sub(vs).intoArray(out, oo + i); }
-            case MUL -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(vs).intoArray(out, oo + i); }
-            case DIV -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(vs).intoArray(out, oo + i); }
-            case MAX -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MAX, vs).intoArray(out, oo + i); }
-            case MIN -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i); }
-            case POW -> { for (int i = 0; i < ub; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.POW, vs).intoArray(out, oo + i); }
-            case EQ -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i); }
-            case NE -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, vs)).intoArray(out, oo + i); }
-            case LT -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LT, vs)).intoArray(out, oo + i); }
-            case LE -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LE, vs)).intoArray(out, oo + i); }
-            case GT -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i); }
-            case GE -> { for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i); }
-            case AND -> {
-                if (s == 0) Arrays.fill(out, oo, oo + ub, 0);
-                else for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0)).intoArray(out, oo + i);
-            }
-            case OR -> {
-                if (s != 0) Arrays.fill(out, oo, oo + ub, 1);
-                else for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0)).intoArray(out, oo + i);
-            }
-        }
+        if (ub > 0) BINARYVS_D[op.ordinal()].run(a, ao, s, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
             double[] t = new double[DL];
@@ -953,32 +1206,87 @@ public final class VectorKernels {
         }
     }
 
+    @FunctionalInterface
+    private interface BinVSD {
+        void run(double[] a, int ao, double s, double[] out, int oo, int n);
+    }
+
+    private static final BinVSD[] BINARYVS_D = new BinVSD[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARYVS_D[op.ordinal()] = binaryVSD(op);
+    }
+
+    private static BinVSD binaryVSD(BinaryOp op) {
+        return switch (op) {
+            case ADD -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(vs).intoArray(out, oo + i);
+            };
+            case SUB -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).sub(vs).intoArray(out, oo + i);
+            };
+            case MUL -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(vs).intoArray(out, oo + i);
+            };
+            case DIV -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(vs).intoArray(out, oo + i);
+            };
+            case MAX -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MAX, vs).intoArray(out, oo + i);
+            };
+            case MIN -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i);
+            };
+            case POW -> (a, ao, s, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.POW, vs).intoArray(out, oo + i);
+            };
+            case EQ -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
+            };
+            case NE -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, vs)).intoArray(out, oo + i);
+            };
+            case LT -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LT, vs)).intoArray(out, oo + i);
+            };
+            case LE -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.LE, vs)).intoArray(out, oo + i);
+            };
+            case GT -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i);
+            };
+            case GE -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i);
+            };
+            case AND -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                if (s == 0.0) Arrays.fill(out, oo, oo + n, 0.0);
+                else for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0.0)).intoArray(out, oo + i);
+            };
+            case OR -> (a, ao, s, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                if (s != 0.0) Arrays.fill(out, oo, oo + n, 1.0);
+                else for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.NE, 0.0)).intoArray(out, oo + i);
+            };
+        };
+    }
+
     private static void binarySV(BinaryOp op, double s, double[] b, int bo, double[] out, int oo, int n) {
         final int ub = DS.loopBound(n);
-        final DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
-        switch (op) {
-            case ADD -> { for (int i = 0; i < ub; i += DL) vs.add(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case SUB -> { for (int i = 0; i < ub; i += DL) vs.sub(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case MUL -> { for (int i = 0; i < ub; i += DL) vs.mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case DIV -> { for (int i = 0; i < ub; i += DL) vs.div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case MAX -> { for (int i = 0; i < ub; i += DL) vs.lanewise(VectorOperators.MAX, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case MIN -> { for (int i = 0; i < ub; i += DL) vs.lanewise(VectorOperators.MIN, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case POW -> { for (int i = 0; i < ub; i += DL) vs.lanewise(VectorOperators.POW, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); }
-            case EQ -> { for (int i = 0; i < ub; i += DL) z.blend(1, vs.compare(VectorOperators.EQ, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case NE -> { for (int i = 0; i < ub; i += DL) z.blend(1, vs.compare(VectorOperators.NE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case LT -> { for (int i = 0; i < ub; i += DL) z.blend(1, vs.compare(VectorOperators.LT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case LE -> { for (int i = 0; i < ub; i += DL) z.blend(1, vs.compare(VectorOperators.LE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case GT -> { for (int i = 0; i < ub; i += DL) z.blend(1, vs.compare(VectorOperators.GT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case GE -> { for (int i = 0; i < ub; i += DL) z.blend(1, vs.compare(VectorOperators.GE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i); }
-            case AND -> {
-                if (s == 0) Arrays.fill(out, oo, oo + ub, 0);
-                else for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0)).intoArray(out, oo + i);
-            }
-            case OR -> {
-                if (s != 0) Arrays.fill(out, oo, oo + ub, 1);
-                else for (int i = 0; i < ub; i += DL) z.blend(1, DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0)).intoArray(out, oo + i);
-            }
-        }
+        if (ub > 0) BINARYSV_D[op.ordinal()].run(s, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
             double[] t = new double[DL];
@@ -986,6 +1294,84 @@ public final class VectorKernels {
             binarySV(op, s, t, 0, t, 0, DL);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
+    }
+
+    @FunctionalInterface
+    private interface BinSVD {
+        void run(double s, double[] b, int bo, double[] out, int oo, int n);
+    }
+
+    private static final BinSVD[] BINARYSV_D = new BinSVD[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARYSV_D[op.ordinal()] = binarySVD(op);
+    }
+
+    private static BinSVD binarySVD(BinaryOp op) {
+        return switch (op) {
+            case ADD -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.add(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case SUB -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.sub(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case MUL -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case DIV -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case MAX -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.lanewise(VectorOperators.MAX, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case MIN -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.lanewise(VectorOperators.MIN, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case POW -> (s, b, bo, out, oo, n) -> {
+                DoubleVector vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) vs.lanewise(VectorOperators.POW, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+            };
+            case EQ -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, vs.compare(VectorOperators.EQ, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case NE -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, vs.compare(VectorOperators.NE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LT -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, vs.compare(VectorOperators.LT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case LE -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, vs.compare(VectorOperators.LE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GT -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, vs.compare(VectorOperators.GT, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case GE -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
+                for (int i = 0; i < n; i += DL) z.blend(1.0, vs.compare(VectorOperators.GE, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
+            };
+            case AND -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                if (s == 0.0) Arrays.fill(out, oo, oo + n, 0.0);
+                else for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0.0)).intoArray(out, oo + i);
+            };
+            case OR -> (s, b, bo, out, oo, n) -> {
+                DoubleVector z = DoubleVector.zero(DS);
+                if (s != 0.0) Arrays.fill(out, oo, oo + n, 1.0);
+                else for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, b, bo + i).compare(VectorOperators.NE, 0.0)).intoArray(out, oo + i);
+            };
+        };
     }
 
 
@@ -1148,7 +1534,7 @@ public final class VectorKernels {
                               double[] c, int cOff, int ldc, int m, int n, int k) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
-            for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0);
+            for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
             return;
         }
         List<int[]> ranges = splitRanges(m, n, k, NRW_D);
@@ -1201,14 +1587,14 @@ public final class VectorKernels {
                 for (int p = 0; p < kb; p++) {
                     int dst = base + p * nrw;
                     System.arraycopy(b, bOff + (pc + p) * ldb + jc + j, bp, dst, w);
-                    if (w < nrw) Arrays.fill(bp, dst + w, dst + nrw, 0);
+                    if (w < nrw) Arrays.fill(bp, dst + w, dst + nrw, 0.0);
                 }
             } else {
                 for (int jj = 0; jj < w; jj++) {
                     int src = bOff + (jc + j + jj) * ldb + pc;
                     for (int p = 0; p < kb; p++) bp[base + p * nrw + jj] = b[src + p];
                 }
-                if (w < nrw) for (int p = 0; p < kb; p++) Arrays.fill(bp, base + p * nrw + w, base + (p + 1) * nrw, 0);
+                if (w < nrw) for (int p = 0; p < kb; p++) Arrays.fill(bp, base + p * nrw + w, base + (p + 1) * nrw, 0.0);
             }
         }
     }
@@ -1228,7 +1614,7 @@ public final class VectorKernels {
                     for (int r = 0; r < h; r++) ap[base + p * MR + r] = a[src + r];
                 }
             }
-            if (h < MR) for (int p = 0; p < kb; p++) for (int r = h; r < MR; r++) ap[base + p * MR + r] = 0;
+            if (h < MR) for (int p = 0; p < kb; p++) for (int r = h; r < MR; r++) ap[base + p * MR + r] = 0.0;
         }
     }
 

@@ -13,6 +13,9 @@ import dev.vela.Device;
 public interface Backend {
     Device device();
 
+    /** How many buffers this backend has created so far (for allocation checks), or -1 if it does not count. */
+    default long allocationCount() { return -1; }
+
     /** A zero-filled buffer. */
     Storage allocate(DType dtype, long size);
 
