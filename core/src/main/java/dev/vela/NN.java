@@ -66,7 +66,10 @@ public final class NN {
     public static Tensor dropout(Tensor x, double rate, Generator g) {
         if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout: rate must be in [0, 1), got " + rate);
         if (rate == 0) return x;
-        Tensor keep = g.uniform(x.dtype(), 0, 1, x.dims()).ge(rate);
+        Tensor u = x.isSymbolic() || x.isVariable()
+                ? Op.apply(new K.RandomUniformLike(), x)   // a fresh mask each time the graph runs
+                : g.uniform(x.dtype(), 0, 1, x.dims());
+        Tensor keep = u.ge(rate);
         return x.mul(keep).mul(1.0 / (1.0 - rate));
     }
 }

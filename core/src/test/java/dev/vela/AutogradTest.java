@@ -141,11 +141,11 @@ class AutogradTest {
         Tensor x = vec(1, 2).requiresGrad(true);
         assertTrue(Autograd.isGradEnabled());
         Tensor inside;
-        try (GradMode ignored = Autograd.noGrad()) {
+        try (GradMode _ = Autograd.noGrad()) {
             assertFalse(Autograd.isGradEnabled());
             inside = x.mul(2.0).exp();
             assertFalse(inside.requiresGrad(), "an op inside noGrad must not be recorded");
-            try (GradMode nested = Autograd.noGrad()) {
+            try (GradMode _ = Autograd.noGrad()) {
                 assertFalse(Autograd.isGradEnabled());
             }
             assertFalse(Autograd.isGradEnabled(), "closing a nested noGrad must restore the outer (disabled) mode");
@@ -162,7 +162,7 @@ class AutogradTest {
     @Test
     void noGradIsRestoredEvenWhenTheScopeThrows() {
         assertThrows(IllegalArgumentException.class, () -> {
-            try (GradMode ignored = Autograd.noGrad()) {
+            try (GradMode _ = Autograd.noGrad()) {
                 vec(1, 2).add(vec(1, 2, 3));
             }
         });
@@ -172,8 +172,8 @@ class AutogradTest {
     @Test
     void enableGradInsideNoGrad() {
         Tensor x = vec(1, 2).requiresGrad(true);
-        try (GradMode ng = Autograd.noGrad()) {
-            try (GradMode eg = Autograd.enableGrad()) {
+        try (GradMode _ = Autograd.noGrad()) {
+            try (GradMode _ = Autograd.enableGrad()) {
                 assertTrue(Autograd.isGradEnabled());
                 assertTrue(x.mul(2.0).requiresGrad());
             }
@@ -192,7 +192,7 @@ class AutogradTest {
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
             Future<?> f = ex.submit(() -> {
-                try (GradMode ignored = Autograd.noGrad()) {
+                try (GradMode _ = Autograd.noGrad()) {
                     otherInside.countDown();
                     mainDone.await(10, TimeUnit.SECONDS);
                     otherEnabledWhileMainRuns.set(Autograd.isGradEnabled());
@@ -206,7 +206,7 @@ class AutogradTest {
             Tensor y = x.mul(2.0);
             assertTrue(y.requiresGrad());
             // And this thread's own noGrad must not re-enable or disturb the other thread's mode.
-            try (GradMode ignored = Autograd.noGrad()) {
+            try (GradMode _ = Autograd.noGrad()) {
                 assertFalse(x.mul(2.0).requiresGrad());
             }
             mainDone.countDown();
@@ -299,7 +299,7 @@ class AutogradTest {
         Tensor x = vec(1, 2, 3).requiresGrad(true);
         Tensor y = x.mul(2.0);
         Tensor z = y.mul(y);                         // saves y
-        try (GradMode ignored = Autograd.noGrad()) {
+        try (GradMode _ = Autograd.noGrad()) {
             y.addInPlace(Tensor.onesLike(y));
         }
         assertValues(new double[] {3, 5, 7}, y);

@@ -112,23 +112,48 @@ class OracleConformanceTest {
         return Oracle.loadCases(f);
     }
 
+    /**
+     * float64 again, but every input of rank >= 1 is a non-contiguous view (a transpose of a tensor stored
+     * in reversed axis order, or for vectors a step-2 slice of a twice-longer tensor), so strided kernels and
+     * the backward of views are checked against the same oracle values. Gradients are read from the stored
+     * (leaf) tensors and mapped back; the skipped elements of a step-2 slice must get gradient 0.
+     */
+    @TestFactory
+    Stream<DynamicTest> float64StridedInputs() {
+        List<Case> cases = loadOrSkip();
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> runCase(c, DType.FLOAT64, true)));
+    }
+
     static Stream<DynamicTest> tests(DType dtype) {
         List<Case> cases = loadOrSkip();
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> runCase(c, dtype)));
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> runCase(c, dtype, false)));
     }
 
     /** Runs one case in one dtype; fails with a message naming the case, the dtype and what differs. */
-    static void runCase(Case c, DType dtype) {
-        String tag = c.id() + " [" + c.op() + ", " + dtype + "]";
+    static void runCase(Case c, DType dtype, boolean strided) {
+        String tag = c.id() + " [" + c.op() + ", " + dtype + (strided ? ", strided inputs" : "") + "]";
         boolean loose = dtype == DType.FLOAT32 && F32_LOOSE_OPS.contains(c.op());
         double rtol = dtype == DType.FLOAT64 ? F64_RTOL : loose ? F32_LOOSE_RTOL : F32_RTOL;
         double atol = dtype == DType.FLOAT64 ? F64_ATOL : loose ? F32_LOOSE_ATOL : F32_ATOL;
 
         Tensor[] in = new Tensor[c.inputs().size()];
+        Tensor[] leaves = new Tensor[in.length];
         for (int i = 0; i < in.length; i++) {
-            in[i] = buildInput(c, i, dtype);
-            if (c.differentiable(i)) {
-                in[i].requiresGrad(true);
+            if (strided && c.inputs().get(i).shape().length >= 1) {
+                leaves[i] = Strided.storage(c, i, dtype);
+                if (c.differentiable(i)) {
+                    leaves[i].requiresGrad(true);
+                }
+                in[i] = Strided.view(leaves[i], c.inputs().get(i).shape());
+                if (in[i].isContiguous() && c.inputs().get(i).size() > 1 && !onlyOneNonUnitDim(c.inputs().get(i).shape())) {
+                    fail(tag + ": input " + i + " was meant to be a non-contiguous view but isContiguous() says true");
+                }
+            } else {
+                in[i] = buildInput(c, i, dtype);
+                if (c.differentiable(i)) {
+                    in[i].requiresGrad(true);
+                }
+                leaves[i] = in[i];
             }
         }
         Args args = new Args(c);
@@ -168,7 +193,7 @@ class OracleConformanceTest {
             if (g == null) {
                 continue;
             }
-            Tensor got = in[i].grad();
+            Tensor got = leaves[i].grad();
             if (got == null) {
                 problems.add(tag + " grad of input " + i + ": null after backward (expected " + g.shapeString() + ")");
                 continue;
@@ -176,8 +201,23 @@ class OracleConformanceTest {
             if (got.dtype() != dtype) {
                 problems.add(tag + " grad of input " + i + ": dtype " + got.dtype() + ", expected " + dtype);
             }
-            String gm = Oracle.compare(tag + " grad of input " + i, g.shape(), g.data(), got.dims(),
-                    got.toDoubleArray(), rtol, atol);
+            int[] gotShape = got.dims();
+            double[] gotData = got.toDoubleArray();
+            if (leaves[i] != in[i]) {
+                if (!Arrays.equals(gotShape, leaves[i].dims())) {
+                    problems.add(tag + " grad of input " + i + ": shape " + Oracle.shapeString(gotShape)
+                            + ", expected the stored tensor's " + Oracle.shapeString(leaves[i].dims()));
+                    continue;
+                }
+                String skipped = Strided.skippedNonZero(gotData, g.shape());
+                if (skipped != null) {
+                    problems.add(tag + " grad of input " + i + ": " + skipped);
+                }
+                gotData = Strided.logical(gotData, g.shape());
+                gotShape = g.shape();
+            }
+            String gm = Oracle.compare(tag + " grad of input " + i, g.shape(), g.data(), gotShape,
+                    gotData, rtol, atol);
             if (gm != null) {
                 problems.add(gm);
             }
@@ -187,9 +227,104 @@ class OracleConformanceTest {
         }
     }
 
+    static boolean onlyOneNonUnitDim(int[] shape) {
+        int n = 0;
+        for (int d : shape) if (d > 1) n++;
+        return n <= 1 && shape.length != 1;
+    }
+
+    static boolean isIndexInput(Case c, int i) {
+        return (c.op().equals("gather") && i == 1) || c.op().equals("one_hot");
+    }
+
+    /**
+     * Non-contiguous layouts of an oracle input. Rank >= 2: stored with its axes reversed (the C-order data of
+     * the transpose), viewed through {@code transpose()}. Rank 1: stored interleaved with junk in a tensor
+     * twice as long, viewed through a step-2 {@code slice}. Conversions are done here in plain Java, not
+     * with the library under test.
+     */
+    static final class Strided {
+        static final double JUNK = 12345.678;
+
+        static Tensor storage(Case c, int i, DType dtype) {
+            Array a = c.inputs().get(i);
+            DType t = isIndexInput(c, i) ? DType.INT64 : dtype;
+            int[] s = a.shape();
+            if (s.length == 1) {
+                double[] d = new double[2 * s[0]];
+                for (int k = 0; k < s[0]; k++) {
+                    d[2 * k] = a.data()[k];
+                    d[2 * k + 1] = t == DType.INT64 ? 0 : JUNK;
+                }
+                return Tensor.fromArray(d, t, 2 * s[0]);
+            }
+            return Tensor.fromArray(reverseAxes(a.data(), s), t, reversed(s));
+        }
+
+        static Tensor view(Tensor storage, int[] logicalShape) {
+            if (logicalShape.length == 1) {
+                return storage.slice(new int[] {0}, new int[] {2 * logicalShape[0]}, new int[] {2});
+            }
+            return storage.transpose();
+        }
+
+        /** Data stored for the view back in the logical (oracle) order. */
+        static double[] logical(double[] stored, int[] logicalShape) {
+            if (logicalShape.length == 1) {
+                double[] r = new double[logicalShape[0]];
+                for (int k = 0; k < r.length; k++) r[k] = stored[2 * k];
+                return r;
+            }
+            return reverseAxes(stored, reversed(logicalShape));
+        }
+
+        /** For a step-2 view, the elements the view skips must have gradient 0. */
+        static String skippedNonZero(double[] stored, int[] logicalShape) {
+            if (logicalShape.length != 1) return null;
+            for (int k = 0; k < logicalShape[0]; k++) {
+                if (stored[2 * k + 1] != 0) {
+                    return "gradient " + stored[2 * k + 1] + " leaked to element " + (2 * k + 1)
+                            + " of the stored tensor, which the step-2 view skips";
+                }
+            }
+            return null;
+        }
+
+        static int[] reversed(int[] s) {
+            int[] r = new int[s.length];
+            for (int k = 0; k < s.length; k++) r[k] = s[s.length - 1 - k];
+            return r;
+        }
+
+        /** C-order data of shape s to C-order data of its full transpose (shape reversed). */
+        static double[] reverseAxes(double[] data, int[] s) {
+            int n = data.length;
+            int r = s.length;
+            int[] rs = reversed(s);
+            int[] rstride = new int[r];
+            int acc = 1;
+            for (int k = r - 1; k >= 0; k--) {
+                rstride[k] = acc;
+                acc *= rs[k];
+            }
+            double[] out = new double[n];
+            int[] idx = new int[r];
+            for (int flat = 0; flat < n; flat++) {
+                int o = 0;
+                for (int k = 0; k < r; k++) o += idx[k] * rstride[r - 1 - k];
+                out[o] = data[flat];
+                for (int k = r - 1; k >= 0; k--) {
+                    if (++idx[k] < s[k]) break;
+                    idx[k] = 0;
+                }
+            }
+            return out;
+        }
+    }
+
     /** Input i as a tensor: index inputs (gather's indices, one_hot's ids) as INT64, the rest in the dtype under test. */
     static Tensor buildInput(Case c, int i, DType dtype) {
-        boolean indices = (c.op().equals("gather") && i == 1) || c.op().equals("one_hot");
+        boolean indices = isIndexInput(c, i);
         Array a = c.inputs().get(i);
         if (indices) {
             for (double v : a.data()) {

@@ -45,7 +45,7 @@ class ThreadsTest {
             loss.backward();
             if (step == 0) first = loss.item();
             last = loss.item();
-            try (GradMode ignored = Autograd.noGrad()) {
+            try (GradMode _ = Autograd.noGrad()) {
                 w.subInPlace(w.grad().mul(lr));
                 b.subInPlace(b.grad().mul(lr));
             }
@@ -121,7 +121,7 @@ class ThreadsTest {
             for (int i = 0; i < 20; i++) {
                 Future<Boolean> f = ex.submit(() -> {
                     Tensor x = Tensor.ones(DType.FLOAT64, 2).requiresGrad(true);
-                    try (GradMode ignored = Autograd.noGrad()) {
+                    try (GradMode _ = Autograd.noGrad()) {
                         x.mul(2.0);
                     }
                     return x.mul(2.0).requiresGrad() && Autograd.isGradEnabled();
