@@ -114,10 +114,15 @@ public final class K {
         return c;
     }
 
-    /** A constant tensor (a copy). */
+    /**
+     * A constant: a copy of the value that, like a variable, builds graph nodes (so expressions on constants
+     * are folded when a function is compiled, and refreshed if the constant is changed in place).
+     */
     public static Tensor constant(Object value) {
         Tensor v = value instanceof Tensor t ? t : value instanceof Number n ? Tensor.scalar(n.doubleValue()) : Tensor.of(value);
-        return v.copyValues();
+        Tensor c = v.copyValues();
+        c.graphLeaf = true;
+        return c;
     }
 
     public static Tensor zeros(int... shape) { return Tensor.zeros(shape); }
@@ -221,14 +226,12 @@ public final class K {
         if (!x.variable) {
             throw new IllegalArgumentException("update: " + describe(x) + " is not a variable; only K.variable()s can be updated");
         }
-        if (newX.shape().isKnown() && !newX.shape().equals(x.shape())
-                && !Shape.broadcast(newX.shape(), x.shape(), "update").equals(x.shape())) {
+        int[] a = x.shape().raw(), b = newX.shape().raw();
+        boolean ok = a.length == b.length;
+        for (int i = 0; ok && i < a.length; i++) ok = b[i] < 0 || a[i] == b[i];
+        if (!ok && !newX.anyShape) {
             throw new IllegalArgumentException("update: variable '" + x.name + "' has shape " + x.shape()
-                    + " but the new value has shape " + newX.shape());
-        }
-        if (newX.shape().isKnown() && !newX.shape().equals(x.shape())) {
-            throw new IllegalArgumentException("update: variable '" + x.name + "' has shape " + x.shape()
-                    + " but the new value has shape " + newX.shape());
+                    + " but the new value has shape " + newX.shape().toString().replace("None", "?"));
         }
         return new Update(x, newX);
     }

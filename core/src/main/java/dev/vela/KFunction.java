@@ -165,7 +165,13 @@ public final class KFunction {
         return false;
     }
 
-    private static int idOf(Tensor t, Map<Tensor, Integer> ids) {
+    /** Identity for CSE: by content for small constants (so two scalar 2.0 operands match), else by object. */
+    private Object idOf(Tensor t, Map<Tensor, Integer> ids) {
+        if (t.sym == null && !t.variable && t.size() <= 64) {
+            foldLeaves.add(t); // an in-place change to it must recompile
+            foldVersions.add(t.storage.version());
+            return "c:" + t.dtype() + t.shape() + Arrays.toString(t.toDoubleArray());
+        }
         return ids.computeIfAbsent(t, k -> ids.size());
     }
 
@@ -283,7 +289,7 @@ public final class KFunction {
             for (Tensor t : order) {
                 FusedGroup.Instr ins = FusedGroup.instrOf(t.sym.op);
                 Tensor sh = shapes.get(t);
-                if (ins != null && sh != null && sh.dtype().isFloating()) {
+                if (ins != null && sh != null && sh.dtype().isFloating() && Device.defaultDevice().isCpu()) {
                     // absorb single-use elementwise producers of the same shape and dtype
                     FusedGroup g = null;
                     for (Tensor in : canonicalInputs(t)) {
@@ -354,11 +360,27 @@ public final class KFunction {
             } else if (arena.invalid) {
                 arena.rerecord();
             }
-            // commit updates together, after everything was computed from the old values
+            // validate every update before committing any, so a failing call changes no variable
+            for (int i = 0; i < updates.size(); i++) {
+                Tensor var = updates.get(i).variable(), nv = newValues.get(i);
+                if (!nv.shape().equals(var.shape())) {
+                    throw new IllegalArgumentException("function: the update of variable '" + var.name() + "' (shape "
+                            + var.shape() + ") computed a value of shape " + nv.shape() + "; no variable was changed");
+                }
+            }
+            // values that read an updated variable's storage must be taken before any commit (old values)
+            Set<Storage> updated = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (K.Update u : updates) updated.add(u.variable().storage);
+            for (int i = 0; i < newValues.size(); i++) {
+                if (updated.contains(newValues.get(i).storage)) newValues.set(i, newValues.get(i).copyValues());
+            }
+            for (int i = 0; i < res.size(); i++) {
+                Tensor r = res.get(i);
+                if (!reuseOutputs || updated.contains(r.storage) || r.isVariable()) res.set(i, r.copyValues());
+            }
             try (GradMode g = GradMode.set(false)) {
                 for (int i = 0; i < updates.size(); i++) updates.get(i).variable().copyFrom(newValues.get(i));
             }
-            if (!reuseOutputs) res.replaceAll(Tensor::copyValues);
             return res;
         }
 

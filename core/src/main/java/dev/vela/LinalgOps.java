@@ -23,7 +23,7 @@ final class LinalgOps {
         int ka = a.shape().dim(-1), kb = b.shape().dim(-2);
         if (ka != kb) {
             throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " are not aligned: "
-                    + ka + " (dim " + (a.rank() - 1) + ") != " + kb + " (dim " + (b.rank() - 2) + ")");
+                    + ka + " (dim " + (a.rank() - 1) + ") != " + kb + " (dim " + (b.rank() - 2) + ")" + graphContext(a, b));
         }
         int[] ab = Arrays.copyOf(a.shape().raw(), a.rank() - 2), bb = Arrays.copyOf(b.shape().raw(), b.rank() - 2);
         try {
@@ -33,6 +33,12 @@ final class LinalgOps {
                     + " have batch dimensions " + Shape.of(ab) + " and " + Shape.of(bb) + " that cannot be broadcast together");
         }
         return Op.apply(new MatMul(), a, b);
+    }
+
+    /** " (building a graph on placeholder(s) [x])" when an operand is symbolic, so shape errors name the inputs. */
+    static String graphContext(Tensor a, Tensor b) {
+        if (!a.isSymbolic() && !b.isSymbolic()) return "";
+        return " (building a graph on placeholder(s) " + Sym.placeholdersOf(a, b) + ")";
     }
 
     static void checkFloat(String op, Tensor a, Tensor b) {
@@ -115,7 +121,7 @@ final class LinalgOps {
         if (x.rank() <= 2 && y.rank() <= 2) {
             if (x.rank() == 2 && y.rank() == 2 && x.shape().dim(1) != y.shape().dim(0)) {
                 throw new IllegalArgumentException("dot: shapes " + x.shape() + " and " + y.shape() + " are not aligned: "
-                        + x.shape().dim(1) + " (dim 1) != " + y.shape().dim(0) + " (dim 0)");
+                        + x.shape().dim(1) + " (dim 1) != " + y.shape().dim(0) + " (dim 0)" + graphContext(x, y));
             }
             return matmul(x, y);
         }
@@ -123,7 +129,7 @@ final class LinalgOps {
         int ya = y.rank() >= 2 ? y.rank() - 2 : 0;
         if (y.shape().raw()[ya] != k) {
             throw new IllegalArgumentException("dot: shapes " + x.shape() + " and " + y.shape() + " are not aligned: "
-                    + k + " (dim " + (x.rank() - 1) + ") != " + y.shape().raw()[ya] + " (dim " + ya + ")");
+                    + k + " (dim " + (x.rank() - 1) + ") != " + y.shape().raw()[ya] + " (dim " + ya + ")" + graphContext(x, y));
         }
         int[] ys = y.shape().raw();
         int[] perm = new int[y.rank()];

@@ -45,7 +45,7 @@ abstract class Op {
         for (Tensor t : in) {
             if (t == null) continue;
             if (t.requiresGrad) record = true;
-            if (t.storage == null || t.variable) symbolic = true;
+            if (t.storage == null || t.variable || t.graphLeaf) symbolic = true;
         }
         record &= mode.enabled && op.differentiable();
         if (symbolic) {

@@ -45,6 +45,8 @@ public final class Tensor {
     boolean variable;
     /** A placeholder (or expression on one) whose shape is only known when it is fed. */
     boolean anyShape;
+    /** A K.constant: eager values, but ops on it build graph nodes (folded when compiled). */
+    boolean graphLeaf;
 
     Tensor(Storage storage, Shape shape, int[] strides, long offset) {
         this.storage = storage;
@@ -141,11 +143,17 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.of: ragged nested array: length " + len + " at index "
                     + Arrays.toString(Arrays.copyOf(path, depth)) + " but " + shape[depth] + " expected");
         }
-        if (depth == shape.length - 1) {
-            for (int i = 0; i < len; i++) {
-                Object v = Array.get(a, i);
-                out[pos[0]++] = v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
+        if (depth == shape.length - 1) { // the innermost primitive array: copy without boxing
+            int p = pos[0];
+            switch (a) {
+                case float[] f -> { for (float v : f) out[p++] = v; }
+                case double[] d -> { System.arraycopy(d, 0, out, p, d.length); p += d.length; }
+                case int[] iv -> { for (int v : iv) out[p++] = v; }
+                case long[] lv -> { for (long v : lv) out[p++] = v; }
+                case boolean[] bv -> { for (boolean v : bv) out[p++] = v ? 1 : 0; }
+                default -> throw new IllegalArgumentException("Tensor.of: unsupported element type " + a.getClass().getSimpleName());
             }
+            pos[0] = p;
             return;
         }
         for (int i = 0; i < len; i++) {
