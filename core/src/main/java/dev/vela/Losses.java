@@ -15,8 +15,12 @@ public final class Losses {
 
     private Losses() {}
 
+    /** Same rank and equal dimensions, where a dimension unknown on either side (a placeholder's None) matches. */
     private static void sameShape(String op, Tensor t, Tensor o) {
-        if (!t.shape().equals(o.shape())) {
+        int[] a = t.shape().dims(), b = o.shape().dims();
+        boolean ok = a.length == b.length;
+        for (int i = 0; ok && i < a.length; i++) ok = a[i] == b[i] || a[i] < 0 || b[i] < 0;
+        if (!ok) {
             throw new IllegalArgumentException(op + ": target shape " + t.shape() + " and output shape " + o.shape()
                     + " differ");
         }
