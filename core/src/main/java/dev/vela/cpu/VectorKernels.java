@@ -753,6 +753,10 @@ public final class VectorKernels {
             for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
+        if (n == 1 && !transA) { // matrix-vector: packing 32-wide panels would waste 31 of every 32 lanes
+            gemvF(a, aOff, lda, b, bOff, transB ? 1 : ldb, c, cOff, ldc, m, k);
+            return;
+        }
         List<int[]> ranges = splitRanges(m, n, k, NRW_F);
         if (ranges == null) {
             gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, 0, m, 0, n);
@@ -763,6 +767,39 @@ public final class VectorKernels {
             work.add(ForkJoinTask.adapt(() -> gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, r[0], r[1], r[2], r[3])));
         }
         ForkJoinTask.invokeAll(work);
+    }
+
+    /** c[i] = A[i, :] · x for a row-major A and a vector x with stride xs; each row is one vector dot product. */
+    private static void gemvF(float[] a, int aOff, int lda, float[] x, int xOff, int xs, float[] c, int cOff, int ldc, int m, int k) {
+        float[] xv = new float[k];
+        for (int p = 0; p < k; p++) xv[p] = x[xOff + p * xs];
+        var sp = FloatVector.SPECIES_PREFERRED;
+        int lanes = sp.length(), kv = k - k % lanes;
+        for (int i = 0; i < m; i++) {
+            int row = aOff + i * lda;
+            FloatVector acc = FloatVector.zero(sp);
+            int p = 0;
+            for (; p < kv; p += lanes) acc = FloatVector.fromArray(sp, a, row + p).fma(FloatVector.fromArray(sp, xv, p), acc);
+            float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            for (; p < k; p++) s += a[row + p] * xv[p];
+            c[cOff + i * ldc] = s;
+        }
+    }
+
+    private static void gemvD(double[] a, int aOff, int lda, double[] x, int xOff, int xs, double[] c, int cOff, int ldc, int m, int k) {
+        double[] xv = new double[k];
+        for (int p = 0; p < k; p++) xv[p] = x[xOff + p * xs];
+        var sp = DoubleVector.SPECIES_PREFERRED;
+        int lanes = sp.length(), kv = k - k % lanes;
+        for (int i = 0; i < m; i++) {
+            int row = aOff + i * lda;
+            DoubleVector acc = DoubleVector.zero(sp);
+            int p = 0;
+            for (; p < kv; p += lanes) acc = DoubleVector.fromArray(sp, a, row + p).fma(DoubleVector.fromArray(sp, xv, p), acc);
+            double s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            for (; p < k; p++) s += a[row + p] * xv[p];
+            c[cOff + i * ldc] = s;
+        }
     }
 
     /** The blocked product for rows [i0,i1) and columns [j0,j1) of C (GotoBLAS loop order: jc, pc, ic, jr, ir). */
@@ -1535,6 +1572,10 @@ public final class VectorKernels {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+            return;
+        }
+        if (n == 1 && !transA) {
+            gemvD(a, aOff, lda, b, bOff, transB ? 1 : ldb, c, cOff, ldc, m, k);
             return;
         }
         List<int[]> ranges = splitRanges(m, n, k, NRW_D);
