@@ -165,6 +165,17 @@ public final class CpuBackend implements Backend {
     @Override
     public void unary(UnaryOp op, double p0, double p1, View x, View out) {
         CpuStorage xs = cs(x), os = cs(out);
+        long size = out.size();
+        if (xs.dtype == os.dtype && size < Par.GRAIN && x.isContiguous() && out.isContiguous()) {
+            if (xs.dtype == DType.FLOAT32) {
+                VectorKernels.unary(op, p0, p1, (float[]) xs.data, (int) x.offset(), 1, (float[]) os.data, (int) out.offset(), (int) size);
+                return;
+            }
+            if (xs.dtype == DType.FLOAT64) {
+                VectorKernels.unary(op, p0, p1, (double[]) xs.data, (int) x.offset(), 1, (double[]) os.data, (int) out.offset(), (int) size);
+                return;
+            }
+        }
         Strided it = new Strided(out.shape(), new int[][] {x.strides(), out.strides()},
                 new long[] {x.offset(), out.offset()});
         int xst = it.innerStride(0), ost = it.innerStride(1);
@@ -185,6 +196,22 @@ public final class CpuBackend implements Backend {
     @Override
     public void binary(BinaryOp op, View a, View b, View out) {
         CpuStorage as = cs(a), bs = cs(b), os = cs(out);
+        long size = out.size();
+        // the common case (same shapes, no broadcast, all contiguous) goes straight to the kernel
+        if (as.dtype == bs.dtype && as.dtype == os.dtype && size < Par.GRAIN
+                && a.isContiguous() && b.isContiguous() && out.isContiguous()) {
+            int n = (int) size;
+            if (as.dtype == DType.FLOAT32) {
+                VectorKernels.binary(op, (float[]) as.data, (int) a.offset(), 1, (float[]) bs.data, (int) b.offset(), 1,
+                        (float[]) os.data, (int) out.offset(), n);
+                return;
+            }
+            if (as.dtype == DType.FLOAT64) {
+                VectorKernels.binary(op, (double[]) as.data, (int) a.offset(), 1, (double[]) bs.data, (int) b.offset(), 1,
+                        (double[]) os.data, (int) out.offset(), n);
+                return;
+            }
+        }
         Strided it = new Strided(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
                 new long[] {a.offset(), b.offset(), out.offset()});
         int sa = it.innerStride(0), sb = it.innerStride(1), so = it.innerStride(2);
