@@ -188,7 +188,7 @@ public final class CpuBackend implements Backend {
         } else {
             it.forEachRowSerial((o, n) -> {
                 long xi = o[0], oi = o[1];
-                for (int i = 0; i < n; i++, xi += xst, oi += ost) os.set(oi, ScalarOps.unary(op, p0, p1, xs.get(xi)));
+                for (int i = 0; i < n; i++, xi += xst, oi += ost) os.set(oi, ScalarKernels.apply(op, xs.get(xi), p0, p1));
             });
         }
     }
@@ -250,7 +250,7 @@ public final class CpuBackend implements Backend {
         it.forEachRowSerial((o, n) -> {
             long ai = o[0], bi = o[1], oi = o[2];
             for (int i = 0; i < n; i++, ai += sa, bi += sb, oi += so) {
-                os.set(oi, ScalarOps.binary(op, as.get(ai), bs.get(bi)));
+                os.set(oi, ScalarKernels.apply(op, as.get(ai), bs.get(bi)));
             }
         });
     }
