@@ -1,0 +1,591 @@
+// Keras-style models: the functional graph of layers, compile/fit/evaluate/predict, summary, weights.
+package dev.vela.nn;
+
+import dev.vela.Autograd;
+import dev.vela.DType;
+import dev.vela.Generator;
+import dev.vela.K;
+import dev.vela.KFunction;
+import dev.vela.Tensor;
+import dev.vela.optim.Optimizer;
+import dev.vela.optim.Optimizers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model: inputs, layers and outputs. Training runs as one compiled {@code K.function} per step (forward,
+ * loss, gradients and optimizer updates) by default, or eagerly on the tape with {@link #eager(boolean)};
+ * both give the same numbers.
+ * <pre>{@code
+ * Tensor in = Input.of(2);
+ * Tensor out = new Dense(1, "sigmoid").apply(new Dense(16, "relu").apply(in));
+ * Model m = new Model(in, out);
+ * m.compile("adam", "binary_crossentropy", "accuracy");
+ * m.fit(x, y, new FitOptions().epochs(10));
+ * }</pre>
+ */
+public class Model {
+    protected List<Tensor> inputs = new ArrayList<>();
+    protected List<Tensor> outputs = new ArrayList<>();
+    /** Layer applications in topological order. */
+    protected final List<Node> nodes = new ArrayList<>();
+    protected String name = "model";
+
+    Optimizer optimizer;
+    LossFunctions.Loss loss;
+    final List<Metrics.Metric> metrics = new ArrayList<>();
+    boolean eager;
+    volatile boolean stopTraining;
+    private KFunction trainFn, testFn, predictFn;
+    private int trainYRank = -1;
+
+    record Node(Layer layer, List<Tensor> inputs, Tensor output) {}
+
+    protected Model() {}
+
+    public Model(Tensor input, Tensor output) { this(List.of(input), List.of(output)); }
+
+    /** A functional model from Input tensors to outputs built by applying layers. */
+    public Model(List<Tensor> inputs, List<Tensor> outputs) {
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        trace();
+    }
+
+    /** Recovers the layer graph from the outputs back to the inputs. */
+    protected void trace() {
+        nodes.clear();
+        Set<Tensor> inputSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        inputSet.addAll(inputs);
+        Set<Tensor> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor o : outputs) visit(o, inputSet, done);
+    }
+
+    private void visit(Tensor t, Set<Tensor> inputSet, Set<Tensor> done) {
+        if (inputSet.contains(t) || done.contains(t)) return;
+        Layer.Call c = Layer.CALLS.get(t);
+        if (c == null) {
+            throw new IllegalArgumentException("Model: " + t + " is neither a model input nor the output of a layer;"
+                    + " build outputs by applying layers to Input tensors");
+        }
+        for (Tensor in : c.inputs()) visit(in, inputSet, done);
+        done.add(t);
+        nodes.add(new Node(c.layer(), c.inputs(), t));
+    }
+
+    /** The distinct layers in order of first use. */
+    public List<Layer> layers() {
+        Set<Layer> s = new LinkedHashSet<>();
+        for (Node n : nodes) s.add(n.layer());
+        return new ArrayList<>(s);
+    }
+
+    public Layer getLayer(String layerName) {
+        for (Layer l : layers()) if (l.name().equals(layerName)) return l;
+        throw new IllegalArgumentException("getLayer: no layer named '" + layerName + "'; layers: "
+                + layers().stream().map(Layer::name).toList());
+    }
+
+    public Layer getLayer(int index) { return layers().get(index); }
+
+    /** Runs the layer graph on concrete or symbolic inputs. */
+    List<Tensor> forward(List<Tensor> xs, boolean training) {
+        Map<Tensor, Tensor> val = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) val.put(inputs.get(i), xs.get(i));
+        for (Node n : nodes) {
+            List<Tensor> ins = new ArrayList<>();
+            for (Tensor t : n.inputs()) ins.add(val.get(t));
+            val.put(n.output(), n.layer().forward(ins, training));
+        }
+        List<Tensor> r = new ArrayList<>();
+        for (Tensor o : outputs) r.add(val.get(o));
+        return r;
+    }
+
+    // ================================================================== compile
+
+    /** Compiles with an optimizer (an {@link Optimizer} or a Keras name), a loss name and metric names. */
+    public void compile(Object optimizer, String loss, String... metrics) {
+        Optimizer opt = optimizer instanceof Optimizer o ? o : Optimizers.get(String.valueOf(optimizer));
+        LossFunctions.Loss l = LossFunctions.get(loss);
+        List<Metrics.Metric> ms = new ArrayList<>();
+        for (String m : metrics) ms.add(Metrics.get(m, l.name()));
+        ensureBuilt();
+        this.optimizer = opt;
+        this.loss = l;
+        this.metrics.clear();
+        this.metrics.addAll(ms);
+        trainFn = testFn = predictFn = null;
+    }
+
+    /** Train on the tape, op by op, instead of through a compiled function. */
+    public Model eager(boolean e) {
+        eager = e;
+        return this;
+    }
+
+    protected void ensureBuilt() {}
+
+    /** Forgets the compiled functions (the layer graph changed). */
+    void invalidateFunctions() { trainFn = testFn = predictFn = null; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    public void setLearningRate(double lr) { requireCompiled("setLearningRate"); optimizer.learningRate(lr); }
+
+    public double getLearningRate() { requireCompiled("getLearningRate"); return optimizer.currentLearningRate(); }
+
+    private void requireCompiled(String op) {
+        if (optimizer == null) throw new IllegalStateException(op + ": compile the model first");
+    }
+
+    /** The names in the logs: loss, then the metrics. */
+    public List<String> metricsNames() {
+        List<String> r = new ArrayList<>();
+        r.add("loss");
+        for (Metrics.Metric m : metrics) r.add(m.name());
+        return r;
+    }
+
+    // ================================================================== functions
+
+    private List<Tensor> targets;
+    private Tensor sampleWeights;
+
+    private List<Tensor> lossAndMetrics(List<Tensor> outs, List<Tensor> ys, Tensor sw, Tensor like) {
+        Tensor total = null;
+        List<Tensor> ms = new ArrayList<>();
+        for (int i = 0; i < outs.size(); i++) {
+            Tensor per = loss.fn().apply(ys.get(i), outs.get(i));
+            Tensor l = per.mul(sw).mean();
+            total = total == null ? l : total.add(l);
+        }
+        for (Layer layer : layers()) {
+            Tensor r = layer.regularizationLoss(like);
+            if (r != null) total = total.add(r);
+        }
+        for (Metrics.Metric m : metrics) ms.add(m.fn().apply(ys.get(0), outs.get(0)).mean());
+        List<Tensor> r = new ArrayList<>();
+        r.add(total);
+        r.addAll(ms);
+        return r;
+    }
+
+    private void buildFunctions(int yRank) {
+        if (trainFn != null && yRank == trainYRank) return;
+        targets = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            int[] s = new int[yRank];
+            java.util.Arrays.fill(s, -1);
+            int[] out = outputs.get(i).dims();
+            if (yRank == out.length) for (int d = 1; d < yRank; d++) s[d] = out[d]; // targets shaped like the output
+            targets.add(K.placeholder("target_" + i, s));
+        }
+        sampleWeights = K.placeholder("sample_weights", -1);
+        List<Tensor> fnIn = new ArrayList<>(inputs);
+        fnIn.addAll(targets);
+        fnIn.add(sampleWeights);
+        for (Layer l : layers()) l.pendingUpdates.clear();
+        List<Tensor> trainOut = forward(inputs, true);
+        List<Tensor> trainLm = lossAndMetrics(trainOut, targets, sampleWeights, inputs.get(0));
+        List<Tensor> params = trainableVariables();
+        List<K.Update> updates = new ArrayList<>(optimizer.updates(trainLm.get(0), params));
+        for (Layer l : layers()) updates.addAll(l.pendingUpdates);
+        trainFn = K.function(fnIn, trainLm, updates);
+        List<Tensor> testOut = forward(inputs, false);
+        testFn = K.function(fnIn, lossAndMetrics(testOut, targets, sampleWeights, inputs.get(0)));
+        trainYRank = yRank;
+    }
+
+    private KFunction predictFunction() {
+        if (predictFn == null) {
+            ensureBuilt();
+            predictFn = K.function(inputs, forward(inputs, false));
+        }
+        return predictFn;
+    }
+
+    /** Trainable variables of every layer (graph form). */
+    public List<Tensor> trainableVariables() {
+        List<Tensor> r = new ArrayList<>();
+        for (Layer l : layers()) r.addAll(l.trainableVariables());
+        return r;
+    }
+
+    private List<Tensor> trainableViews() {
+        List<Tensor> r = new ArrayList<>();
+        for (Layer l : layers()) r.addAll(l.trainableViews());
+        return r;
+    }
+
+    // ================================================================== batches
+
+    private double[] stepCompiled(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
+        buildFunctions(ys.get(0).rank());
+        List<Object> args = new ArrayList<>(xs);
+        args.addAll(ys);
+        args.add(sw);
+        List<Tensor> r = (train ? trainFn : testFn).call(args);
+        double[] d = new double[r.size()];
+        for (int i = 0; i < d.length; i++) d[i] = r.get(i).item();
+        return d;
+    }
+
+    private double[] stepEager(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
+        if (!train) {
+            try (var ng = Autograd.noGrad()) {
+                return items(lossAndMetrics(forward(xs, false), ys, sw, xs.get(0)));
+            }
+        }
+        List<Tensor> params = trainableViews();
+        List<Tensor> lm = lossAndMetrics(forward(xs, true), ys, sw, xs.get(0));
+        lm.get(0).backward();
+        optimizer.step(params);
+        for (Tensor p : params) p.zeroGrad();
+        return items(lm);
+    }
+
+    private static double[] items(List<Tensor> ts) {
+        double[] d = new double[ts.size()];
+        for (int i = 0; i < d.length; i++) d[i] = ts.get(i).item();
+        return d;
+    }
+
+    private double[] step(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
+        return eager ? stepEager(xs, ys, sw, train) : stepCompiled(xs, ys, sw, train);
+    }
+
+    /** One gradient step on one batch; returns [loss, metrics...]. */
+    public List<Double> trainOnBatch(Tensor x, Tensor y) {
+        requireCompiled("trainOnBatch");
+        checkData("trainOnBatch", x, y);
+        return toList(step(List.of(x.to(DType.FLOAT32)), List.of(y.to(DType.FLOAT32)), Tensor.ones(x.dims()[0]), true));
+    }
+
+    /** Loss and metrics on one batch, without updating anything. */
+    public List<Double> testOnBatch(Tensor x, Tensor y) {
+        requireCompiled("testOnBatch");
+        checkData("testOnBatch", x, y);
+        return toList(step(List.of(x.to(DType.FLOAT32)), List.of(y.to(DType.FLOAT32)), Tensor.ones(x.dims()[0]), false));
+    }
+
+    private static List<Double> toList(double[] d) {
+        List<Double> r = new ArrayList<>();
+        for (double v : d) r.add(v);
+        return r;
+    }
+
+    private void checkData(String op, Tensor x, Tensor y) {
+        if (x.rank() == 0 || y.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
+        if (x.dims()[0] != y.dims()[0]) {
+            throw new IllegalArgumentException(op + ": x has " + x.dims()[0] + " samples but y has " + y.dims()[0]
+                    + " (shapes " + x.shape() + " and " + y.shape() + ")");
+        }
+        checkInput(op, 0, x);
+        int[] out = outputShapeOf(0);
+        int[] yd = y.dims();
+        boolean sparse = loss.name().equals("sparse_categorical_crossentropy");
+        boolean good;
+        if (sparse) {
+            good = yd.length == out.length - 1 || (yd.length == out.length && yd[yd.length - 1] == 1);
+        } else {
+            good = yd.length == out.length;
+            for (int i = 1; good && i < out.length; i++) good = out[i] < 0 || out[i] == yd[i];
+        }
+        if (!good) {
+            throw new IllegalArgumentException(op + ": labels of shape " + y.shape() + " do not fit the output shape "
+                    + Layer.shapeText(out) + " for loss " + loss.name()
+                    + (sparse ? " (expected class ids of shape (N,) or (N, 1))"
+                    : out.length == 2 && yd.length == 1 ? " (one-hot encode them with Utils.toCategorical, or use sparse_categorical_crossentropy)" : ""));
+        }
+    }
+
+    /** Checks that {@code x} fits model input {@code i} (the batch dimension is free). */
+    private void checkInput(String op, int i, Tensor x) {
+        int[] in = inputShapeOf(i);
+        int[] xd = x.dims();
+        boolean ok = xd.length == in.length;
+        for (int d = 1; ok && d < in.length; d++) ok = in[d] < 0 || in[d] == xd[d];
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": " + (inputs.size() > 1 ? "input " + i : "x") + " has shape " + x.shape()
+                    + " but the model expects " + Layer.shapeText(in));
+        }
+    }
+
+    int[] inputShapeOf(int i) { return inputs.get(i).dims(); }
+
+    int[] outputShapeOf(int i) { return outputs.get(i).dims(); }
+
+    // ================================================================== fit / evaluate / predict
+
+    /** Trains for {@code options.epochs} epochs; calling fit again continues from the current weights. */
+    public History fit(Tensor x, Tensor y, FitOptions o) {
+        requireCompiled("fit");
+        checkData("fit", x, y);
+        Tensor xf = x.to(DType.FLOAT32), yf = y.to(DType.FLOAT32);
+        int n = x.dims()[0];
+        Tensor valX = o.valX, valY = o.valY;
+        if (o.validationSplit > 0 && valX == null) {
+            int split = (int) (n * (1 - o.validationSplit));
+            valX = xf.slice(0, split, n);
+            valY = yf.slice(0, split, n);
+            xf = xf.slice(0, 0, split);
+            yf = yf.slice(0, 0, split);
+            n = split;
+        }
+        if (valX != null) {
+            checkData("fit (validation data)", valX, valY);
+            valX = valX.to(DType.FLOAT32);
+            valY = valY.to(DType.FLOAT32);
+        }
+        if (o.verbose > 0 && valX != null) {
+            System.out.println("Train on " + n + " samples, validate on " + valX.dims()[0] + " samples");
+        }
+        History history = new History();
+        List<Callback> cbs = new ArrayList<>();
+        if (o.verbose > 0) {
+            ProgbarLogger p = new ProgbarLogger(o.verbose);
+            p.configure(o.epochs, n);
+            cbs.add(p);
+        }
+        cbs.addAll(o.callbacks);
+        cbs.add(history); // last, as in Keras: it records what the other callbacks add to the logs (e.g. "lr")
+        for (Callback c : cbs) c.setModel(this);
+        Tensor weights = classWeights(yf, o.classWeight);
+        stopTraining = false;
+        Map<String, Double> none = new LinkedHashMap<>();
+        for (Callback c : cbs) c.onTrainBegin(none);
+        List<String> names = metricsNames();
+        for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
+            for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
+            int[] order = o.shuffle ? Generator.defaultGenerator().permutation(n) : null;
+            double[] sums = new double[names.size()];
+            int seen = 0, batch = 0;
+            for (int start = 0; start < n && !stopTraining; start += o.batchSize, batch++) {
+                int end = Math.min(n, start + o.batchSize);
+                Tensor bx, by, bw;
+                if (order == null) {
+                    bx = xf.slice(0, start, end);
+                    by = yf.slice(0, start, end);
+                    bw = weights.slice(0, start, end);
+                } else {
+                    long[] idx = new long[end - start];
+                    for (int i = start; i < end; i++) idx[i - start] = order[i];
+                    Tensor it = Tensor.of(idx);
+                    bx = xf.gather(it, 0);
+                    by = yf.gather(it, 0);
+                    bw = weights.gather(it, 0);
+                }
+                Map<String, Double> bl = new LinkedHashMap<>();
+                bl.put("batch", (double) batch);
+                bl.put("size", (double) (end - start));
+                for (Callback c : cbs) c.onBatchBegin(batch, bl);
+                double[] r = step(List.of(bx), List.of(by), bw, true);
+                for (int i = 0; i < r.length; i++) {
+                    bl.put(names.get(i), r[i]);
+                    sums[i] += r[i] * (end - start);
+                }
+                seen += end - start;
+                for (Callback c : cbs) c.onBatchEnd(batch, bl);
+            }
+            Map<String, Double> logs = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) logs.put(names.get(i), sums[i] / Math.max(1, seen));
+            if (valX != null) {
+                List<Double> v = evaluate(valX, valY, o.batchSize);
+                for (int i = 0; i < names.size(); i++) logs.put("val_" + names.get(i), v.get(i));
+            }
+            for (Callback c : cbs) c.onEpochEnd(epoch, logs);
+        }
+        for (Callback c : cbs) c.onTrainEnd(new LinkedHashMap<>());
+        return history;
+    }
+
+    private Tensor classWeights(Tensor y, Map<Integer, Double> cw) {
+        int n = y.dims()[0];
+        if (cw == null) return Tensor.ones(n);
+        double[] cls;
+        if (y.rank() >= 2 && y.dims()[y.rank() - 1] > 1) cls = y.argmax(-1).toDoubleArray();
+        else cls = y.reshape(n).toDoubleArray();
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) w[i] = cw.getOrDefault((int) Math.round(cls[i]), 1.0);
+        return Tensor.fromArray(w, DType.FLOAT32, n);
+    }
+
+    /** Loss and metrics over the data, in batches, averaged by sample. */
+    public List<Double> evaluate(Tensor x, Tensor y) { return evaluate(x, y, 32); }
+
+    public List<Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        requireCompiled("evaluate");
+        checkData("evaluate", x, y);
+        Tensor xf = x.to(DType.FLOAT32), yf = y.to(DType.FLOAT32);
+        int n = x.dims()[0];
+        double[] sums = new double[metricsNames().size()];
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            double[] r = step(List.of(xf.slice(0, start, end)), List.of(yf.slice(0, start, end)), Tensor.ones(end - start), false);
+            for (int i = 0; i < r.length; i++) sums[i] += r[i] * (end - start);
+        }
+        List<Double> res = new ArrayList<>();
+        for (double s : sums) res.add(s / Math.max(1, n));
+        return res;
+    }
+
+    /** The model's output for every sample (first output for multi-output models), in batches of 32. */
+    public Tensor predict(Tensor x) { return predict(x, 32); }
+
+    public Tensor predict(Tensor x, int batchSize) { return predict(List.of(x), batchSize).get(0); }
+
+    public List<Tensor> predict(List<Tensor> xs, int batchSize) {
+        ensureBuilt();
+        if (batchSize <= 0) throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
+        if (xs.size() != inputs.size()) {
+            throw new IllegalArgumentException("predict: the model has " + inputs.size() + " inputs, got " + xs.size());
+        }
+        for (int i = 0; i < xs.size(); i++) {
+            checkInput("predict", i, xs.get(i));
+            if (xs.get(i).dims()[0] != xs.get(0).dims()[0]) {
+                throw new IllegalArgumentException("predict: input 0 has " + xs.get(0).dims()[0] + " samples but input " + i
+                        + " has " + xs.get(i).dims()[0]);
+            }
+        }
+        List<Tensor> xf = new ArrayList<>();
+        for (Tensor x : xs) xf.add(x.to(DType.FLOAT32));
+        int n = xs.get(0).dims()[0];
+        List<List<Tensor>> parts = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) parts.add(new ArrayList<>());
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            List<Tensor> bx = new ArrayList<>();
+            for (Tensor x : xf) bx.add(x.slice(0, start, end));
+            List<Tensor> r;
+            if (eager) {
+                try (var ng = Autograd.noGrad()) {
+                    r = forward(bx, false);
+                }
+            } else {
+                r = predictFunction().call(new ArrayList<Object>(bx));
+            }
+            for (int i = 0; i < r.size(); i++) parts.get(i).add(r.get(i));
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (List<Tensor> p : parts) out.add(p.isEmpty() ? Tensor.zeros(0) : Tensor.concatenate(p, 0));
+        return out;
+    }
+
+    public Tensor predictProba(Tensor x) { return predict(x); }
+
+    /** Class ids: argmax for several outputs per sample, {@code p > 0.5} for one. */
+    public Tensor predictClasses(Tensor x) {
+        Tensor p = predict(x);
+        if (p.dims()[p.rank() - 1] > 1) return p.argmax(-1);
+        return p.gt(0.5).to(DType.INT64);
+    }
+
+    // ================================================================== weights
+
+    public List<Tensor> getWeights() {
+        List<Tensor> r = new ArrayList<>();
+        for (Layer l : layers()) r.addAll(l.getWeights());
+        return r;
+    }
+
+    public void setWeights(List<Tensor> ws) {
+        int total = 0;
+        for (Layer l : layers()) total += l.weights.size();
+        if (ws.size() != total) throw new IllegalArgumentException("setWeights: the model has " + total + " weights, got " + ws.size());
+        int k = 0;
+        List<List<Tensor>> per = new ArrayList<>();
+        for (Layer l : layers()) {
+            per.add(ws.subList(k, k + l.weights.size()));
+            k += l.weights.size();
+        }
+        setLayerWeights(per);
+    }
+
+    List<List<Tensor>> layerWeights() {
+        List<List<Tensor>> r = new ArrayList<>();
+        for (Layer l : layers()) r.add(l.getWeights());
+        return r;
+    }
+
+    void setLayerWeights(List<List<Tensor>> ws) {
+        List<Layer> ls = layers();
+        for (int i = 0; i < ls.size(); i++) { // validate everything before changing anything
+            Layer l = ls.get(i);
+            for (int j = 0; j < l.weights.size(); j++) {
+                if (!ws.get(i).get(j).shape().equals(l.weights.get(j).shape())) {
+                    throw new IllegalArgumentException("setWeights: layer '" + l.name() + "' weight " + j + " has shape "
+                            + l.weights.get(j).shape() + ", got " + ws.get(i).get(j).shape() + "; nothing was changed");
+                }
+            }
+        }
+        for (int i = 0; i < ls.size(); i++) ls.get(i).setWeights(ws.get(i));
+    }
+
+    public long countParams() {
+        long n = 0;
+        for (Layer l : layers()) n += l.countParams();
+        return n;
+    }
+
+    // ================================================================== summary
+
+    /** Prints Keras's summary table and returns it. */
+    public String summary() {
+        ensureBuilt();
+        String line = "_".repeat(65) + "\n", dline = "=".repeat(65) + "\n";
+        StringBuilder sb = new StringBuilder();
+        sb.append("Model: \"").append(name).append("\"\n").append(line);
+        sb.append(summaryRow("Layer (type)", "Output Shape", "Param #"));
+        sb.append(dline);
+        long trainable = 0, total = 0;
+        List<Layer> ls = layers();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            Layer l = n.layer();
+            sb.append(summaryRow(l.name() + " (" + l.className() + ")", Layer.shapeText(n.output().dims()),
+                    String.valueOf(l.countParams())));
+            sb.append(i == nodes.size() - 1 ? dline : line);
+        }
+        for (Layer l : ls) {
+            total += l.countParams();
+            for (Tensor t : l.trainableVariables()) trainable += t.size();
+        }
+        sb.append(String.format(Locale.ROOT, "Total params: %,d\n", total));
+        sb.append(String.format(Locale.ROOT, "Trainable params: %,d\n", trainable));
+        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d\n", total - trainable));
+        sb.append(line);
+        System.out.print(sb);
+        return sb.toString();
+    }
+
+    /** Keras's print_row: each field cut at its column's end (29, 55, 65), with a space before the next one. */
+    private static String summaryRow(String... fields) {
+        int[] ends = {29, 55, 65};
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) row.setCharAt(row.length() - 1, ' ');
+            row.append(fields[i]);
+            if (row.length() > ends[i]) row.setLength(ends[i]);
+            while (row.length() < ends[i]) row.append(' ');
+        }
+        return row.append('\n').toString();
+    }
+
+    // ================================================================== save / load (see ModelIO)
+
+    public void save(Path path) { ModelIO.save(this, path); }
+
+    public void saveWeights(Path path) { ModelIO.saveWeights(this, path); }
+
+    public void loadWeights(Path path) { ModelIO.loadWeights(this, path); }
+}

@@ -1,0 +1,62 @@
+/*
+ * JMH: one training step of the MNIST MLP (784-128 relu-10 softmax, Adam, categorical cross-entropy),
+ * compiled as a K.function with updates and eagerly on the tape. Run: java -jar perf/target/benchmarks.jar MlpStepBench
+ */
+package dev.vela.perf;
+
+import dev.vela.DType;
+import dev.vela.Generator;
+import dev.vela.Tensor;
+import dev.vela.Vela;
+import dev.vela.nn.Dense;
+import dev.vela.nn.Sequential;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** {@code model.trainOnBatch(x, y)} at batch 32 and 256. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class MlpStepBench {
+    @Param({"32", "256"})
+    public int batch;
+
+    Sequential compiled, eager;
+    Tensor x, y;
+
+    static Sequential mlp(boolean onTape) {
+        Vela.seed(5);
+        Sequential m = new Sequential(new Dense(128, "relu").inputShape(784), new Dense(10, "softmax"));
+        m.compile("adam", "categorical_crossentropy", "accuracy");
+        m.eager(onTape);
+        return m;
+    }
+
+    @Setup
+    public void setup() {
+        Generator g = new Generator(11);
+        x = g.uniform(DType.FLOAT32, 0, 1, batch, 784);
+        y = Tensor.oneHot(g.uniform(DType.FLOAT32, 0, 10, batch).floor(), 10);
+        compiled = mlp(false);
+        eager = mlp(true);
+    }
+
+    @Benchmark
+    public double stepCompiled() { return compiled.trainOnBatch(x, y).get(0); }
+
+    @Benchmark
+    public double stepEager() { return eager.trainOnBatch(x, y).get(0); }
+}
