@@ -674,7 +674,8 @@ public final class Tensor {
     /** {@code x[..., start:end, ...]} on one axis. A view. */
     public Tensor slice(int axis, int start, int end) {
         int a = Shape.normAxis(axis, rank(), "slice");
-        int[] b = new int[rank()], e = shape.dims(), s = new int[rank()];
+        int[] b = new int[rank()], e = new int[rank()], s = new int[rank()];
+        Arrays.fill(e, Integer.MAX_VALUE); // other axes whole, even when their size is not known yet
         Arrays.fill(s, 1);
         b[a] = start;
         e[a] = end;

@@ -12,6 +12,7 @@ public final class FitOptions {
     int epochs = 1, batchSize = 32, verbose = 1, initialEpoch = 0;
     double validationSplit = 0;
     Tensor valX, valY;
+    List<Tensor> valXs, valYs;
     boolean shuffle = true;
     final List<Callback> callbacks = new ArrayList<>();
     Map<Integer, Double> classWeight;
@@ -35,6 +36,9 @@ public final class FitOptions {
     }
 
     public FitOptions validationData(Tensor x, Tensor y) { valX = x; valY = y; return this; }
+
+    /** Validation data for a model with several inputs and outputs. */
+    public FitOptions validationData(List<Tensor> xs, List<Tensor> ys) { valXs = List.copyOf(xs); valYs = List.copyOf(ys); return this; }
 
     public FitOptions shuffle(boolean s) { shuffle = s; return this; }
 

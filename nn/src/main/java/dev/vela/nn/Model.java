@@ -46,7 +46,6 @@ public class Model {
     boolean eager;
     volatile boolean stopTraining;
     private KFunction trainFn, testFn, predictFn;
-    private int trainYRank = -1;
 
     record Node(Layer layer, List<Tensor> inputs, Tensor output) {}
 
@@ -148,12 +147,25 @@ public class Model {
         if (optimizer == null) throw new IllegalStateException(op + ": compile the model first");
     }
 
-    /** The names in the logs: loss, then the metrics. */
+    /**
+     * The names in the logs: "loss", then the metrics. With several outputs, as Keras: "loss" (the sum), each
+     * output's "<layer>_loss", then "<layer>_<metric>" for each output and metric.
+     */
     public List<String> metricsNames() {
         List<String> r = new ArrayList<>();
         r.add("loss");
-        for (Metrics.Metric m : metrics) r.add(m.name());
+        if (outputs.size() <= 1) {
+            for (Metrics.Metric m : metrics) r.add(m.name());
+            return r;
+        }
+        for (int i = 0; i < outputs.size(); i++) r.add(outputName(i) + "_loss");
+        for (int i = 0; i < outputs.size(); i++) for (Metrics.Metric m : metrics) r.add(outputName(i) + "_" + m.name());
         return r;
+    }
+
+    private String outputName(int i) {
+        for (Node n : nodes) if (n.output() == outputs.get(i)) return n.layer().name();
+        return "output_" + i;
     }
 
     // ================================================================== functions
@@ -161,33 +173,38 @@ public class Model {
     private List<Tensor> targets;
     private Tensor sampleWeights;
 
+    /** [total loss, (per-output losses when several), metrics...], in the order of {@link #metricsNames()}. */
     private List<Tensor> lossAndMetrics(List<Tensor> outs, List<Tensor> ys, Tensor sw, Tensor like) {
         Tensor total = null;
-        List<Tensor> ms = new ArrayList<>();
+        List<Tensor> perOutput = new ArrayList<>();
         for (int i = 0; i < outs.size(); i++) {
-            Tensor per = loss.fn().apply(ys.get(i), outs.get(i));
-            Tensor l = per.mul(sw).mean();
+            Tensor l = loss.fn().apply(ys.get(i), outs.get(i)).mul(sw).mean();
+            perOutput.add(l);
             total = total == null ? l : total.add(l);
         }
         for (Layer layer : layers()) {
             Tensor r = layer.regularizationLoss(like);
             if (r != null) total = total.add(r);
         }
-        for (Metrics.Metric m : metrics) ms.add(m.fn().apply(ys.get(0), outs.get(0)).mean());
         List<Tensor> r = new ArrayList<>();
         r.add(total);
-        r.addAll(ms);
+        if (outs.size() > 1) r.addAll(perOutput);
+        for (int i = 0; i < outs.size(); i++) {
+            for (Metrics.Metric m : metrics) r.add(m.fn().apply(ys.get(i), outs.get(i)).mean());
+        }
         return r;
     }
 
-    private void buildFunctions(int yRank) {
-        if (trainFn != null && yRank == trainYRank) return;
+    private int[] trainYRanks;
+
+    private void buildFunctions(int[] yRanks) {
+        if (trainFn != null && java.util.Arrays.equals(yRanks, trainYRanks)) return;
         targets = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
-            int[] s = new int[yRank];
+            int[] s = new int[yRanks[i]];
             java.util.Arrays.fill(s, -1);
             int[] out = outputs.get(i).dims();
-            if (yRank == out.length) for (int d = 1; d < yRank; d++) s[d] = out[d]; // targets shaped like the output
+            if (yRanks[i] == out.length) for (int d = 1; d < yRanks[i]; d++) s[d] = out[d]; // targets shaped like the output
             targets.add(K.placeholder("target_" + i, s));
         }
         sampleWeights = K.placeholder("sample_weights", -1);
@@ -203,7 +220,7 @@ public class Model {
         trainFn = K.function(fnIn, trainLm, updates);
         List<Tensor> testOut = forward(inputs, false);
         testFn = K.function(fnIn, lossAndMetrics(testOut, targets, sampleWeights, inputs.get(0)));
-        trainYRank = yRank;
+        trainYRanks = yRanks.clone();
     }
 
     private KFunction predictFunction() {
@@ -230,7 +247,9 @@ public class Model {
     // ================================================================== batches
 
     private double[] stepCompiled(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
-        buildFunctions(ys.get(0).rank());
+        int[] ranks = new int[ys.size()];
+        for (int i = 0; i < ranks.length; i++) ranks[i] = ys.get(i).rank();
+        buildFunctions(ranks);
         List<Object> args = new ArrayList<>(xs);
         args.addAll(ys);
         args.add(sw);
@@ -264,18 +283,41 @@ public class Model {
         return eager ? stepEager(xs, ys, sw, train) : stepCompiled(xs, ys, sw, train);
     }
 
+    private static List<Tensor> floats(List<Tensor> ts) {
+        List<Tensor> r = new ArrayList<>();
+        for (Tensor t : ts) r.add(t.to(DType.FLOAT32));
+        return r;
+    }
+
+    private static List<Tensor> rows(List<Tensor> ts, int start, int end) {
+        List<Tensor> r = new ArrayList<>();
+        for (Tensor t : ts) r.add(t.slice(0, start, end));
+        return r;
+    }
+
+    private static List<Tensor> rows(List<Tensor> ts, Tensor index) {
+        List<Tensor> r = new ArrayList<>();
+        for (Tensor t : ts) r.add(t.gather(index, 0));
+        return r;
+    }
+
     /** One gradient step on one batch; returns [loss, metrics...]. */
-    public List<Double> trainOnBatch(Tensor x, Tensor y) {
+    public List<Double> trainOnBatch(Tensor x, Tensor y) { return trainOnBatch(List.of(x), List.of(y)); }
+
+    /** One gradient step for a model with several inputs and outputs. */
+    public List<Double> trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("trainOnBatch");
-        checkData("trainOnBatch", x, y);
-        return toList(step(List.of(x.to(DType.FLOAT32)), List.of(y.to(DType.FLOAT32)), Tensor.ones(x.dims()[0]), true));
+        checkData("trainOnBatch", xs, ys);
+        return toList(step(floats(xs), floats(ys), Tensor.ones(xs.get(0).dims()[0]), true));
     }
 
     /** Loss and metrics on one batch, without updating anything. */
-    public List<Double> testOnBatch(Tensor x, Tensor y) {
+    public List<Double> testOnBatch(Tensor x, Tensor y) { return testOnBatch(List.of(x), List.of(y)); }
+
+    public List<Double> testOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("testOnBatch");
-        checkData("testOnBatch", x, y);
-        return toList(step(List.of(x.to(DType.FLOAT32)), List.of(y.to(DType.FLOAT32)), Tensor.ones(x.dims()[0]), false));
+        checkData("testOnBatch", xs, ys);
+        return toList(step(floats(xs), floats(ys), Tensor.ones(xs.get(0).dims()[0]), false));
     }
 
     private static List<Double> toList(double[] d) {
@@ -284,28 +326,45 @@ public class Model {
         return r;
     }
 
-    private void checkData(String op, Tensor x, Tensor y) {
-        if (x.rank() == 0 || y.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
-        if (x.dims()[0] != y.dims()[0]) {
-            throw new IllegalArgumentException(op + ": x has " + x.dims()[0] + " samples but y has " + y.dims()[0]
-                    + " (shapes " + x.shape() + " and " + y.shape() + ")");
+    private void checkData(String op, List<Tensor> xs, List<Tensor> ys) {
+        if (xs.size() != inputs.size()) {
+            throw new IllegalArgumentException(op + ": the model has " + inputs.size() + " input(s), got " + xs.size() + " x tensor(s)");
         }
-        checkInput(op, 0, x);
-        int[] out = outputShapeOf(0);
-        int[] yd = y.dims();
-        boolean sparse = loss.name().equals("sparse_categorical_crossentropy");
-        boolean good;
-        if (sparse) {
-            good = yd.length == out.length - 1 || (yd.length == out.length && yd[yd.length - 1] == 1);
-        } else {
-            good = yd.length == out.length;
-            for (int i = 1; good && i < out.length; i++) good = out[i] < 0 || out[i] == yd[i];
+        if (ys.size() != outputs.size()) {
+            throw new IllegalArgumentException(op + ": the model has " + outputs.size() + " output(s), got " + ys.size() + " y tensor(s)");
         }
-        if (!good) {
-            throw new IllegalArgumentException(op + ": labels of shape " + y.shape() + " do not fit the output shape "
-                    + Layer.shapeText(out) + " for loss " + loss.name()
-                    + (sparse ? " (expected class ids of shape (N,) or (N, 1))"
-                    : out.length == 2 && yd.length == 1 ? " (one-hot encode them with Utils.toCategorical, or use sparse_categorical_crossentropy)" : ""));
+        Tensor x0 = xs.get(0);
+        for (Tensor t : xs) if (t.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
+        for (Tensor t : ys) if (t.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
+        for (int i = 0; i < xs.size(); i++) {
+            if (xs.get(i).dims()[0] != x0.dims()[0]) {
+                throw new IllegalArgumentException(op + ": input 0 has " + x0.dims()[0] + " samples but input " + i + " has "
+                        + xs.get(i).dims()[0]);
+            }
+            checkInput(op, i, xs.get(i));
+        }
+        for (int k = 0; k < ys.size(); k++) {
+            Tensor y = ys.get(k);
+            if (x0.dims()[0] != y.dims()[0]) {
+                throw new IllegalArgumentException(op + ": x has " + x0.dims()[0] + " samples but y has " + y.dims()[0]
+                        + " (shapes " + x0.shape() + " and " + y.shape() + ")");
+            }
+            int[] out = outputShapeOf(k);
+            int[] yd = y.dims();
+            boolean sparse = loss.name().equals("sparse_categorical_crossentropy");
+            boolean good;
+            if (sparse) {
+                good = yd.length == out.length - 1 || (yd.length == out.length && yd[yd.length - 1] == 1);
+            } else {
+                good = yd.length == out.length;
+                for (int i = 1; good && i < out.length; i++) good = out[i] < 0 || out[i] == yd[i];
+            }
+            if (!good) {
+                throw new IllegalArgumentException(op + ": labels of shape " + y.shape() + " do not fit the output shape "
+                        + Layer.shapeText(out) + (ys.size() > 1 ? " of output " + k : "") + " for loss " + loss.name()
+                        + (sparse ? " (expected class ids of shape (N,) or (N, 1))"
+                        : out.length == 2 && yd.length == 1 ? " (one-hot encode them with Utils.toCategorical, or use sparse_categorical_crossentropy)" : ""));
+            }
         }
     }
 
@@ -328,27 +387,34 @@ public class Model {
     // ================================================================== fit / evaluate / predict
 
     /** Trains for {@code options.epochs} epochs; calling fit again continues from the current weights. */
-    public History fit(Tensor x, Tensor y, FitOptions o) {
+    public History fit(Tensor x, Tensor y, FitOptions o) { return fit(List.of(x), List.of(y), o); }
+
+    /** Fit for models with several inputs and outputs (one tensor per input and per output, same sample count). */
+    public History fit(List<Tensor> x, List<Tensor> y, FitOptions o) {
         requireCompiled("fit");
         checkData("fit", x, y);
-        Tensor xf = x.to(DType.FLOAT32), yf = y.to(DType.FLOAT32);
-        int n = x.dims()[0];
-        Tensor valX = o.valX, valY = o.valY;
+        List<Tensor> xf = floats(x), yf = floats(y);
+        int n = x.get(0).dims()[0];
+        List<Tensor> valX = o.valX == null ? null : List.of(o.valX), valY = o.valY == null ? null : List.of(o.valY);
+        if (o.valXs != null) {
+            valX = o.valXs;
+            valY = o.valYs;
+        }
         if (o.validationSplit > 0 && valX == null) {
             int split = (int) (n * (1 - o.validationSplit));
-            valX = xf.slice(0, split, n);
-            valY = yf.slice(0, split, n);
-            xf = xf.slice(0, 0, split);
-            yf = yf.slice(0, 0, split);
+            valX = rows(xf, split, n);
+            valY = rows(yf, split, n);
+            xf = rows(xf, 0, split);
+            yf = rows(yf, 0, split);
             n = split;
         }
         if (valX != null) {
             checkData("fit (validation data)", valX, valY);
-            valX = valX.to(DType.FLOAT32);
-            valY = valY.to(DType.FLOAT32);
+            valX = floats(valX);
+            valY = floats(valY);
         }
         if (o.verbose > 0 && valX != null) {
-            System.out.println("Train on " + n + " samples, validate on " + valX.dims()[0] + " samples");
+            System.out.println("Train on " + n + " samples, validate on " + valX.get(0).dims()[0] + " samples");
         }
         History history = new History();
         List<Callback> cbs = new ArrayList<>();
@@ -360,7 +426,7 @@ public class Model {
         cbs.addAll(o.callbacks);
         cbs.add(history); // last, as in Keras: it records what the other callbacks add to the logs (e.g. "lr")
         for (Callback c : cbs) c.setModel(this);
-        Tensor weights = classWeights(yf, o.classWeight);
+        Tensor weights = classWeights(yf.get(0), o.classWeight);
         stopTraining = false;
         Map<String, Double> none = new LinkedHashMap<>();
         for (Callback c : cbs) c.onTrainBegin(none);
@@ -372,24 +438,25 @@ public class Model {
             int seen = 0, batch = 0;
             for (int start = 0; start < n && !stopTraining; start += o.batchSize, batch++) {
                 int end = Math.min(n, start + o.batchSize);
-                Tensor bx, by, bw;
+                List<Tensor> bx, by;
+                Tensor bw;
                 if (order == null) {
-                    bx = xf.slice(0, start, end);
-                    by = yf.slice(0, start, end);
+                    bx = rows(xf, start, end);
+                    by = rows(yf, start, end);
                     bw = weights.slice(0, start, end);
                 } else {
                     long[] idx = new long[end - start];
                     for (int i = start; i < end; i++) idx[i - start] = order[i];
                     Tensor it = Tensor.of(idx);
-                    bx = xf.gather(it, 0);
-                    by = yf.gather(it, 0);
+                    bx = rows(xf, it);
+                    by = rows(yf, it);
                     bw = weights.gather(it, 0);
                 }
                 Map<String, Double> bl = new LinkedHashMap<>();
                 bl.put("batch", (double) batch);
                 bl.put("size", (double) (end - start));
                 for (Callback c : cbs) c.onBatchBegin(batch, bl);
-                double[] r = step(List.of(bx), List.of(by), bw, true);
+                double[] r = step(bx, by, bw, true);
                 for (int i = 0; i < r.length; i++) {
                     bl.put(names.get(i), r[i]);
                     sums[i] += r[i] * (end - start);
@@ -423,15 +490,19 @@ public class Model {
     /** Loss and metrics over the data, in batches, averaged by sample. */
     public List<Double> evaluate(Tensor x, Tensor y) { return evaluate(x, y, 32); }
 
-    public List<Double> evaluate(Tensor x, Tensor y, int batchSize) {
+    public List<Double> evaluate(Tensor x, Tensor y, int batchSize) { return evaluate(List.of(x), List.of(y), batchSize); }
+
+    /** Evaluate for models with several inputs and outputs. */
+    public List<Double> evaluate(List<Tensor> x, List<Tensor> y, int batchSize) {
         requireCompiled("evaluate");
         checkData("evaluate", x, y);
-        Tensor xf = x.to(DType.FLOAT32), yf = y.to(DType.FLOAT32);
-        int n = x.dims()[0];
+        if (batchSize <= 0) throw new IllegalArgumentException("evaluate: batchSize must be positive, got " + batchSize);
+        List<Tensor> xf = floats(x), yf = floats(y);
+        int n = x.get(0).dims()[0];
         double[] sums = new double[metricsNames().size()];
         for (int start = 0; start < n; start += batchSize) {
             int end = Math.min(n, start + batchSize);
-            double[] r = step(List.of(xf.slice(0, start, end)), List.of(yf.slice(0, start, end)), Tensor.ones(end - start), false);
+            double[] r = step(rows(xf, start, end), rows(yf, start, end), Tensor.ones(end - start), false);
             for (int i = 0; i < r.length; i++) sums[i] += r[i] * (end - start);
         }
         List<Double> res = new ArrayList<>();
