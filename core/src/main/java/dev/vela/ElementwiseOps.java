@@ -141,7 +141,7 @@ final class ElementwiseOps {
 
         @Override
         DType inferDtype(Tensor[] in) {
-            return Kern.isComparison(k) ? DType.BOOL : DType.promote(in[0].dtype(), in[1].dtype());
+            return Kern.isComparison(k) ? DType.BOOL : Kern.resultType(in[0], in[1]);
         }
 
         @Override
@@ -207,13 +207,13 @@ final class ElementwiseOps {
             return Shape.broadcast(Shape.broadcast(in[0].shape(), in[1].shape(), "where"), in[2].shape(), "where");
         }
 
-        @Override DType inferDtype(Tensor[] in) { return DType.promote(in[1].dtype(), in[2].dtype()); }
+        @Override DType inferDtype(Tensor[] in) { return Kern.resultType(in[1], in[2]); }
 
         @Override
         Tensor forward(Tensor[] in) {
             Tensor c = in[0], a = in[1], b = in[2];
             Shape s = Shape.broadcast(Shape.broadcast(c.shape(), a.shape(), "where"), b.shape(), "where");
-            DType t = DType.promote(a.dtype(), b.dtype());
+            DType t = Kern.resultType(a, b);
             Tensor ac = Kern.cast(a, t), bc = Kern.cast(b, t);
             Tensor out = Kern.empty(t, s.raw(), a.device());
             Kern.be(a).where(Kern.broadcastView(c, s.raw()), Kern.broadcastView(ac, s.raw()),

@@ -71,10 +71,24 @@ final class Kern {
         };
     }
 
+    /**
+     * The dtype a binary op computes in. As in PyTorch, a 0-d float operand does not widen a float tensor of
+     * another width (float32 * a float64 scalar stays float32); otherwise the wider type wins.
+     */
+    static DType resultType(Tensor a, Tensor b) {
+        DType ta = a.dtype(), tb = b.dtype();
+        if (ta != tb && ta.isFloating() && tb.isFloating()) {
+            boolean sa = a.rank() == 0 && !a.anyShape, sb = b.rank() == 0 && !b.anyShape;
+            if (sa && !sb) return tb;
+            if (sb && !sa) return ta;
+        }
+        return DType.promote(ta, tb);
+    }
+
     /** a op b with broadcasting; operands are promoted to a common dtype; comparisons give BOOL. */
     static Tensor binary(BinaryOp op, Tensor a, Tensor b, String name) {
         Shape s = Shape.broadcast(a.shape(), b.shape(), name);
-        DType t = DType.promote(a.dtype(), b.dtype());
+        DType t = resultType(a, b);
         Tensor ac = cast(a, t), bc = cast(b, t);
         DType ot = isComparison(op) ? DType.BOOL : t;
         Tensor out = emptyUninit(ot, s.raw(), a.device());
