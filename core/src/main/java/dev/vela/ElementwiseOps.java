@@ -32,19 +32,25 @@ final class ElementwiseOps {
         final UnaryOp k;
         final double p0, p1;
 
+        private static final String[] NAMES = new String[UnaryOp.values().length];
+
+        static {
+            for (UnaryOp u : UnaryOp.values()) {
+                NAMES[u.ordinal()] = switch (u) {
+                    case HARD_SIGMOID -> "hardSigmoid";
+                    case LEAKY_RELU -> "leakyRelu";
+                    default -> u.name().toLowerCase(java.util.Locale.ROOT);
+                };
+            }
+        }
+
         Unary(UnaryOp k, double p0, double p1) {
             this.k = k;
             this.p0 = p0;
             this.p1 = p1;
         }
 
-        @Override String name() {
-            return switch (k) {
-                case HARD_SIGMOID -> "hardSigmoid";
-                case LEAKY_RELU -> "leakyRelu";
-                default -> k.name().toLowerCase(java.util.Locale.ROOT);
-            };
-        }
+        @Override String name() { return NAMES[k.ordinal()]; }
 
         @Override String key() { return k + ":" + p0 + ":" + p1; }
 
@@ -120,17 +126,23 @@ final class ElementwiseOps {
     static final class Binary extends Op {
         final BinaryOp k;
 
+        private static final String[] NAMES = new String[BinaryOp.values().length];
+
+        static {
+            for (BinaryOp b : BinaryOp.values()) {
+                NAMES[b.ordinal()] = switch (b) {
+                    case MAX -> "maximum";
+                    case MIN -> "minimum";
+                    case AND -> "logicalAnd";
+                    case OR -> "logicalOr";
+                    default -> b.name().toLowerCase(java.util.Locale.ROOT);
+                };
+            }
+        }
+
         Binary(BinaryOp k) { this.k = k; }
 
-        @Override String name() {
-            return switch (k) {
-                case MAX -> "maximum";
-                case MIN -> "minimum";
-                case AND -> "logicalAnd";
-                case OR -> "logicalOr";
-                default -> k.name().toLowerCase(java.util.Locale.ROOT);
-            };
-        }
+        @Override String name() { return NAMES[k.ordinal()]; }
 
         @Override
         boolean differentiable() { return !Kern.isComparison(k); }

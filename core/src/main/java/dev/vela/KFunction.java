@@ -36,7 +36,14 @@ public final class KFunction {
     private final Map<Tensor, Tensor> folded = new IdentityHashMap<>();
     private final List<Tensor> foldLeaves = new ArrayList<>();
     private final List<Integer> foldVersions = new ArrayList<>();
-    private final Map<String, Plan> plans = new HashMap<>();
+    private final Map<Signature, Plan> plans = new HashMap<>();
+
+    /** The shapes and dtypes a plan was built for. */
+    private record Signature(int[] key) {
+        @Override public boolean equals(Object o) { return o instanceof Signature s && Arrays.equals(key, s.key); }
+
+        @Override public int hashCode() { return Arrays.hashCode(key); }
+    }
     private boolean reuseOutputs;
     private int cseMerged, constantsFolded;
 
@@ -209,17 +216,23 @@ public final class KFunction {
                     + names(inputs.subList(0, userInputs)) + ", got " + values.length);
         }
         Tensor[] fed = new Tensor[inputs.size()];
-        StringBuilder sig = new StringBuilder();
+        int len = 0;
         for (int i = 0; i < fed.length; i++) {
             Object value = i < userInputs ? values[i] : (double) K.learningPhaseValue();
             fed[i] = K.feed(inputs.get(i), value, "function");
-            sig.append(fed[i].dtype()).append(fed[i].shape()).append(';');
+            len += 2 + fed[i].rank();
+        }
+        int[] sig = new int[len]; // dtype, rank and dims of every fed value: the plan's key
+        for (int i = 0, k = 0; i < fed.length; i++) {
+            sig[k++] = fed[i].dtype().ordinal();
+            sig[k++] = fed[i].rank();
+            for (int d : fed[i].shape().raw()) sig[k++] = d;
         }
         if (foldingStale()) {
             canon.clear(); order.clear(); folded.clear(); foldLeaves.clear(); foldVersions.clear(); plans.clear();
             compile();
         }
-        Plan plan = plans.computeIfAbsent(sig.toString(), k -> new Plan(fed));
+        Plan plan = plans.computeIfAbsent(new Signature(sig), k -> new Plan(fed));
         return plan.run(fed);
     }
 
@@ -367,6 +380,11 @@ public final class KFunction {
                     throw new IllegalArgumentException("function: the update of variable '" + var.name() + "' (shape "
                             + var.shape() + ") computed a value of shape " + nv.shape() + "; no variable was changed");
                 }
+            }
+            if (updates.isEmpty()) {
+                if (!reuseOutputs) res.replaceAll(Tensor::copyValues);
+                else for (int i = 0; i < res.size(); i++) if (res.get(i).isVariable()) res.set(i, res.get(i).copyValues());
+                return res;
             }
             // values that read an updated variable's storage must be taken before any commit (old values)
             Set<Storage> updated = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -541,6 +559,8 @@ public final class KFunction {
                 for (int i = 0; i < ext.length; i++) extBuf[i] = f32 ? new float[BLOCK] : new double[BLOCK];
             }
             int last = members.size() - 1;
+            Object[] srcA = new Object[2];
+            int[] srcO = new int[2], srcS = new int[2];
             for (int base = 0; base < n; base += BLOCK) {
                 int len = Math.min(BLOCK, n - base);
                 for (int m = 0; m <= last; m++) {
@@ -548,9 +568,6 @@ public final class KFunction {
                     Instr ins = instrs.get(m);
                     Object dst = m == last ? outArr : registers[m];
                     int dOff = m == last ? base : 0;
-                    Object[] srcA = new Object[refs.length];
-                    int[] srcO = new int[refs.length];
-                    int[] srcS = new int[refs.length];
                     for (int r = 0; r < refs.length; r++) {
                         int ref = refs[r];
                         if (ref >= 0) {

@@ -102,7 +102,8 @@ final class Kern {
         Tensor xc = cast(x, t);
         int[] ks = x.shape().raw().clone();
         for (int a : axes) ks[a] = 1;
-        Tensor out = empty(t, ks, x.device());
+        // every output element is written unless the input is empty (then the fill below writes them)
+        Tensor out = x.size() == 0 ? empty(t, ks, x.device()) : emptyUninit(t, ks, x.device());
         if (x.size() == 0) {
             be(x).fill(out.view(), switch (op) {
                 case SUM -> 0.0;
