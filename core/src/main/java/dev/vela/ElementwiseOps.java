@@ -114,6 +114,7 @@ final class ElementwiseOps {
                 case CLIP -> g.mul(Op.apply(new Unary(UnaryOp.IN_RANGE, p0, p1), x));
                 case POW -> g.mul(x.pow(p0 - 1).mul(p0));
                 case AFFINE -> g.mul(p0);
+                case FLUSH_SUBNORMAL -> g;
                 case HARD_SIGMOID -> g.mul(Op.apply(new Unary(UnaryOp.IN_RANGE, -2.5, 2.5), x)).mul(0.2);
                 case ONE_MINUS_SQUARE -> g.mul(x.mul(-2.0));
                 case SIGMOID_GRAD_FROM_OUT -> g.mul(x.mul(-2.0).add(1.0));

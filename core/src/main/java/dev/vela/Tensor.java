@@ -480,6 +480,12 @@ public final class Tensor {
         return u(UnaryOp.CLIP, min, max);
     }
     public Tensor pow(double exponent) { return u(UnaryOp.POW, exponent, 0); }
+    /**
+     * Zero where |x| is below the smallest normal number (flush-to-zero). Arithmetic on subnormal floats is
+     * many times slower on most CPUs; optimizers apply this to state that decays geometrically.
+     */
+    public Tensor flushSubnormal() { return u(UnaryOp.FLUSH_SUBNORMAL); }
+
     /** x * scale + shift in one pass. */
     public Tensor affine(double scale, double shift) { return u(UnaryOp.AFFINE, scale, shift); }
 

@@ -51,6 +51,7 @@ public final class ScalarKernels {
             case ONE_MINUS_SQUARE -> 1f - x * x;
             case SIGMOID_GRAD_FROM_OUT -> x * (1f - x);
             case IS_NAN -> x != x ? 1f : 0f;
+            case FLUSH_SUBNORMAL -> Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
         };
     }
 
@@ -89,6 +90,7 @@ public final class ScalarKernels {
             case ONE_MINUS_SQUARE -> 1.0 - x * x;
             case SIGMOID_GRAD_FROM_OUT -> x * (1.0 - x);
             case IS_NAN -> x != x ? 1.0 : 0.0;
+            case FLUSH_SUBNORMAL -> Math.abs(x) < Double.MIN_NORMAL ? 0.0 : x;
         };
     }
 

@@ -271,6 +271,13 @@ public final class VectorKernels {
                 FloatVector zero = FloatVector.zero(FS);
                 for (int i = 0; i < n; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
             };
+            case FLUSH_SUBNORMAL -> (x, xo, out, oo, n, p0, p1) -> {
+                FloatVector zero = FloatVector.zero(FS);
+                for (int i = 0; i < n; i += FL) {
+                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
+                    v.blend(zero, v.abs().lt(Float.MIN_NORMAL)).intoArray(out, oo + i);
+                }
+            };
         };
     }
 
@@ -1106,6 +1113,13 @@ public final class VectorKernels {
             case IS_NAN -> (x, xo, out, oo, n, p0, p1) -> {
                 DoubleVector zero = DoubleVector.zero(DS);
                 for (int i = 0; i < n; i += DL) zero.blend(1.0, DoubleVector.fromArray(DS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
+            };
+            case FLUSH_SUBNORMAL -> (x, xo, out, oo, n, p0, p1) -> {
+                DoubleVector zero = DoubleVector.zero(DS);
+                for (int i = 0; i < n; i += DL) {
+                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
+                    v.blend(zero, v.abs().lt(Double.MIN_NORMAL)).intoArray(out, oo + i);
+                }
             };
         };
     }

@@ -37,5 +37,7 @@ public enum UnaryOp {
     /** x * (1 - x) (sigmoid derivative from its output). */
     SIGMOID_GRAD_FROM_OUT,
     /** x != x ? 1 : 0. */
-    IS_NAN
+    IS_NAN,
+    /** x, or zero where |x| is below the smallest normal number of the type (flush-to-zero; NaN stays NaN). */
+    FLUSH_SUBNORMAL
 }

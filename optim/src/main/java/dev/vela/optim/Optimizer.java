@@ -278,7 +278,7 @@ public abstract class Optimizer {
                 values.add(np);
                 for (String k : vars.keySet()) {
                     targets.add(vars.get(k));
-                    values.add(next.get(k));
+                    values.add(next.get(k).flushSubnormal()); // decaying moments would go subnormal: slow, and meaningless
                 }
             }
             for (Map.Entry<String, Tensor> e : s.newGlobals.entrySet()) {
@@ -343,7 +343,7 @@ public abstract class Optimizer {
                 Map<String, Tensor> next = new LinkedHashMap<>();
                 Tensor np = rule(s, p, gs.get(i), vars, next);
                 checkRuleOutput(p, vars, next);
-                for (String k : vars.keySet()) out.add(K.update(vars.get(k), next.get(k)));
+                for (String k : vars.keySet()) out.add(K.update(vars.get(k), next.get(k).flushSubnormal()));
                 out.add(K.update(p, np));
             }
             for (Map.Entry<String, Tensor> e : s.newGlobals.entrySet()) out.add(K.update(globals.get(e.getKey()), e.getValue()));
