@@ -143,6 +143,10 @@ final class ReduceOps {
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0].dtype().isFloating() ? in[0] : Kern.cast(in[0], Vela.floatx());
+            if (axis == x.rank() - 1 && x.isContiguous()) { // one fused pass per row when the backend has it
+                Tensor out = Kern.emptyUninit(x.dtype(), x.shape().raw(), x.device());
+                if (Kern.be(x).softmaxLastAxis(x.view(), log, out.view())) return out;
+            }
             int[] ax = {axis};
             Tensor m = finiteOrZero(Kern.reduce(ReduceOp.MAX, x, ax, true));
             Tensor z = Kern.binary(BinaryOp.SUB, x, m, name());

@@ -376,6 +376,27 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean softmaxLastAxis(View x, boolean log, View out) {
+        CpuStorage xs = cs(x), os = cs(out);
+        if (!x.isContiguous() || !out.isContiguous() || xs.dtype != os.dtype || x.rank() == 0) return false;
+        int n = x.shape()[x.rank() - 1];
+        if (n == 0) return true;
+        long rows = x.size() / n;
+        int xo = (int) x.offset(), oo = (int) out.offset();
+        if (xs.dtype == DType.FLOAT32) {
+            float[] a = (float[]) xs.data, b = (float[]) os.data;
+            Par.forRange(rows, 3L * n, (lo, hi) -> SoftmaxKernels.rows(a, xo, b, oo, n, (int) lo, (int) hi, log));
+            return true;
+        }
+        if (xs.dtype == DType.FLOAT64) {
+            double[] a = (double[]) xs.data, b = (double[]) os.data;
+            Par.forRange(rows, 3L * n, (lo, hi) -> SoftmaxKernels.rows(a, xo, b, oo, n, (int) lo, (int) hi, log));
+            return true;
+        }
+        return false;
+    }
+
+    @Override
     public void argReduce(boolean max, View x, int axis, View out) {
         CpuStorage xs = cs(x), os = cs(out);
         int r = x.rank();

@@ -42,6 +42,12 @@ public interface Backend {
     /** out = reduction of x over {@code axes}; out has x's shape with those axes set to 1. Float types. */
     void reduce(ReduceOp op, View x, int[] axes, View out);
 
+    /**
+     * Softmax (or log-softmax) over the last axis of a contiguous x into a contiguous out of the same shape.
+     * Returns false when this backend has no fused kernel for the case (the caller then composes it).
+     */
+    default boolean softmaxLastAxis(View x, boolean log, View out) { return false; }
+
     /** out (int64, x's shape with {@code axis} set to 1) = index of the first max (or min) along axis. */
     void argReduce(boolean max, View x, int axis, View out);
 

@@ -1,0 +1,126 @@
+// Row softmax and log-softmax in one kernel per row (max, exp-sum, scale), instead of five passes.
+package dev.vela.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Softmax over contiguous rows of length {@code n}: {@code out = exp(x - m) / sum(exp(x - m))} with m the
+ * row maximum (0 when the maximum is infinite, so rows of -inf do not become NaN from inf - inf), or the
+ * log form {@code x - m - log(sum(exp(x - m)))}. NaN in a row gives a NaN row. Sums accumulate in double.
+ */
+public final class SoftmaxKernels {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+
+    private SoftmaxKernels() {}
+
+    /** Rows [r0, r1) of a [rows, n] block starting at {@code xo} (input) and {@code oo} (output). */
+    public static void rows(float[] x, int xo, float[] out, int oo, int n, int r0, int r1, boolean log) {
+        for (int r = r0; r < r1; r++) row(x, xo + r * n, out, oo + r * n, n, log);
+    }
+
+    public static void rows(double[] x, int xo, double[] out, int oo, int n, int r0, int r1, boolean log) {
+        for (int r = r0; r < r1; r++) row(x, xo + r * n, out, oo + r * n, n, log);
+    }
+
+    static float rowMax(float[] x, int o, int n) {
+        int ub = FS.loopBound(n);
+        float m = Float.NEGATIVE_INFINITY;
+        if (ub > 0) {
+            FloatVector acc = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < ub; i += FS.length()) acc = acc.max(FloatVector.fromArray(FS, x, o + i));
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = ub; i < n; i++) m = Math.max(m, x[o + i]);
+        for (int i = 0; i < n && m == m; i++) if (x[o + i] != x[o + i]) m = Float.NaN; // vector MAX may drop NaN
+        return m;
+    }
+
+    /** Writes exp(x - m) to out and returns the sum (in double). */
+    static double expShiftSum(float[] x, int o, float[] out, int oo, int n, float m) {
+        int ub = FS.loopBound(n);
+        double s = 0;
+        FloatVector vm = FloatVector.broadcast(FS, m);
+        for (int i = 0; i < ub; i += FS.length()) {
+            FloatVector e = FloatVector.fromArray(FS, x, o + i).sub(vm).lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
+            s += e.reduceLanes(VectorOperators.ADD);
+        }
+        for (int i = ub; i < n; i++) {
+            float e = (float) Math.exp(x[o + i] - m);
+            out[oo + i] = e;
+            s += e;
+        }
+        return s;
+    }
+
+    static void row(float[] x, int o, float[] out, int oo, int n, boolean log) {
+        float m = rowMax(x, o, n);
+        if (Float.isInfinite(m)) m = 0;
+        double s = expShiftSum(x, o, out, oo, n, m);
+        int ub = FS.loopBound(n);
+        if (log) {
+            // (x - m) - log(s) in two steps: x - m is exact near the maximum, where the result matters most
+            float ls = (float) Math.log(s);
+            FloatVector vm = FloatVector.broadcast(FS, m), vl = FloatVector.broadcast(FS, ls);
+            for (int i = 0; i < ub; i += FS.length()) FloatVector.fromArray(FS, x, o + i).sub(vm).sub(vl).intoArray(out, oo + i);
+            for (int i = ub; i < n; i++) out[oo + i] = (x[o + i] - m) - ls;
+        } else {
+            float inv = (float) (1.0 / s);
+            FloatVector vi = FloatVector.broadcast(FS, inv);
+            for (int i = 0; i < ub; i += FS.length()) FloatVector.fromArray(FS, out, oo + i).mul(vi).intoArray(out, oo + i);
+            for (int i = ub; i < n; i++) out[oo + i] *= inv;
+        }
+    }
+
+    static double rowMax(double[] x, int o, int n) {
+        int ub = DS.loopBound(n);
+        double m = Double.NEGATIVE_INFINITY;
+        if (ub > 0) {
+            DoubleVector acc = DoubleVector.broadcast(DS, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < ub; i += DS.length()) acc = acc.max(DoubleVector.fromArray(DS, x, o + i));
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = ub; i < n; i++) m = Math.max(m, x[o + i]);
+        for (int i = 0; i < n && m == m; i++) if (x[o + i] != x[o + i]) m = Double.NaN;
+        return m;
+    }
+
+    static double expShiftSum(double[] x, int o, double[] out, int oo, int n, double m) {
+        int ub = DS.loopBound(n);
+        double s = 0;
+        DoubleVector vm = DoubleVector.broadcast(DS, m);
+        for (int i = 0; i < ub; i += DS.length()) {
+            DoubleVector e = DoubleVector.fromArray(DS, x, o + i).sub(vm).lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
+            s += e.reduceLanes(VectorOperators.ADD);
+        }
+        for (int i = ub; i < n; i++) {
+            double e = Math.exp(x[o + i] - m);
+            out[oo + i] = e;
+            s += e;
+        }
+        return s;
+    }
+
+    static void row(double[] x, int o, double[] out, int oo, int n, boolean log) {
+        double m = rowMax(x, o, n);
+        if (Double.isInfinite(m)) m = 0;
+        double s = expShiftSum(x, o, out, oo, n, m);
+        int ub = DS.loopBound(n);
+        if (log) {
+            double ls = Math.log(s);
+            DoubleVector vm = DoubleVector.broadcast(DS, m), vl = DoubleVector.broadcast(DS, ls);
+            for (int i = 0; i < ub; i += DS.length()) DoubleVector.fromArray(DS, x, o + i).sub(vm).sub(vl).intoArray(out, oo + i);
+            for (int i = ub; i < n; i++) out[oo + i] = (x[o + i] - m) - ls;
+        } else {
+            double inv = 1.0 / s;
+            DoubleVector vi = DoubleVector.broadcast(DS, inv);
+            for (int i = 0; i < ub; i += DS.length()) DoubleVector.fromArray(DS, out, oo + i).mul(vi).intoArray(out, oo + i);
+            for (int i = ub; i < n; i++) out[oo + i] *= inv;
+        }
+    }
+}
