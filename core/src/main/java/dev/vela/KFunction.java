@@ -45,6 +45,9 @@ public final class KFunction {
         @Override public int hashCode() { return Arrays.hashCode(key); }
     }
     private boolean reuseOutputs;
+    private boolean profiling;
+    /** Per step kind: total nanoseconds and calls, while profiling. */
+    private final Map<String, long[]> profile = new java.util.TreeMap<>();
     private int cseMerged, constantsFolded;
 
     private final int userInputs;
@@ -247,6 +250,25 @@ public final class KFunction {
         return n.toString();
     }
 
+    /** Times every step of every call from now on (see {@link #profile()}); off by default. */
+    public KFunction profiling(boolean on) {
+        profiling = on;
+        profile.clear();
+        return this;
+    }
+
+    /**
+     * Time per step kind (op name, or "fused[op,op,...]" for fused groups) since profiling was switched on:
+     * total milliseconds, calls and microseconds per call, most expensive first.
+     */
+    public synchronized String profile() {
+        StringBuilder sb = new StringBuilder();
+        profile.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).forEach(e ->
+                sb.append(String.format(java.util.Locale.ROOT, "%10.3f ms %8d calls %10.2f us/call  %s%n",
+                        e.getValue()[0] / 1e6, e.getValue()[1], e.getValue()[0] / 1e3 / Math.max(1, e.getValue()[1]), e.getKey())));
+        return sb.toString();
+    }
+
     /** Statistics of the compiled graph, for tests and curiosity. */
     public String describe() {
         int fusedGroups = 0, physical = 0, allocs = 0;
@@ -357,7 +379,13 @@ public final class KFunction {
                     Step s = steps.get(i);
                     Tensor[] args = s.args(this, val);
                     if (lastUse != null) for (Tensor a : args) if (a != null && a.storage != null) lastUse.put(a.storage, i);
+                    long t0 = profiling ? System.nanoTime() : 0;
                     val[slotOf.get(s.result())] = s.exec(args);
+                    if (profiling) {
+                        long[] acc = profile.computeIfAbsent(s.label(), k -> new long[2]);
+                        acc[0] += System.nanoTime() - t0;
+                        acc[1]++;
+                    }
                 }
             } finally {
                 Arena.CURRENT.remove();
@@ -373,6 +401,19 @@ public final class KFunction {
             } else if (arena.invalid) {
                 arena.rerecord();
             }
+            long tc = profiling ? System.nanoTime() : 0;
+            try {
+                return finish(res, newValues);
+            } finally {
+                if (profiling) {
+                    long[] acc = profile.computeIfAbsent("(commit updates, copy outputs)", k -> new long[2]);
+                    acc[0] += System.nanoTime() - tc;
+                    acc[1]++;
+                }
+            }
+        }
+
+        private List<Tensor> finish(List<Tensor> res, List<Tensor> newValues) {
             // validate every update before committing any, so a failing call changes no variable
             for (int i = 0; i < updates.size(); i++) {
                 Tensor var = updates.get(i).variable(), nv = newValues.get(i);
@@ -434,6 +475,9 @@ public final class KFunction {
     private abstract static class Step {
         abstract Tensor result();
 
+        /** A name for profiles. */
+        abstract String label();
+
         abstract Tensor[] args(Plan p, Tensor[] val);
 
         abstract Tensor exec(Tensor[] args);
@@ -449,6 +493,8 @@ public final class KFunction {
         }
 
         @Override Tensor result() { return node; }
+
+        @Override String label() { return node.sym.op.name(); }
 
         @Override
         Tensor[] args(Plan p, Tensor[] val) {
@@ -517,6 +563,13 @@ public final class KFunction {
         }
 
         @Override Tensor result() { return members.get(members.size() - 1); }
+
+        @Override
+        String label() {
+            StringBuilder sb = new StringBuilder("fused[");
+            for (int i = 0; i < members.size(); i++) sb.append(i > 0 ? "," : "").append(members.get(i).sym.op.name());
+            return sb.append("] ").append(shape).toString();
+        }
 
         @Override
         Tensor[] args(Plan p, Tensor[] val) {

@@ -764,6 +764,10 @@ public final class VectorKernels {
             gemvF(a, aOff, lda, b, bOff, transB ? 1 : ldb, c, cOff, ldc, m, k);
             return;
         }
+        if (!transB && (m <= 64 || k <= 64) && n >= FL) { // few rows or a short inner dimension: packing B costs more than it saves
+            gemmRowsF(a, aOff, lda, transA, b, bOff, ldb, c, cOff, ldc, m, n, k);
+            return;
+        }
         List<int[]> ranges = splitRanges(m, n, k, NRW_F);
         if (ranges == null) {
             gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, 0, m, 0, n);
@@ -774,6 +778,85 @@ public final class VectorKernels {
             work.add(ForkJoinTask.adapt(() -> gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, r[0], r[1], r[2], r[3])));
         }
         ForkJoinTask.invokeAll(work);
+    }
+
+    /**
+     * C = op(A)·B for row-major B without packing: 4 rows of C by 2 vectors of columns held in registers,
+     * streaming B's rows; the column chunk of B stays in cache across row groups. Columns are split over
+     * the pool when the product is large. Each C element is one in-order sum over k.
+     */
+    private static void gemmRowsF(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, int m, int n, int k) {
+        int w = 2 * FL;
+        int chunks = (n + w - 1) / w;
+        Par.forRange(chunks, (long) m * k * w / 4, (lo, hi) -> {
+            for (long ch = lo; ch < hi; ch++) {
+                int j = (int) ch * w;
+                // k in the same KC-deep blocks as the packed path (a block's sum from zero, then added to C),
+                // so every element gets the same bits whichever path or split computes it
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kb = Math.min(KC, k - pc);
+                    boolean acc = pc > 0;
+                    if (j + w <= n) {
+                        for (int i = 0; i < m; i += 4) {
+                            rowsBlockF(a, aOff, lda, transA, b, bOff, ldb, c, cOff, ldc, i, Math.min(4, m - i), j, pc, kb, acc);
+                        }
+                    } else {
+                        for (int i = 0; i < m; i++) { // the last partial chunk: scalar columns
+                            for (int jj = j; jj < n; jj++) {
+                                float part = 0;
+                                for (int p = pc; p < pc + kb; p++) part = Math.fma(aAt(a, aOff, lda, transA, i, p), b[bOff + p * ldb + jj], part);
+                                int ci = cOff + i * ldc + jj;
+                                c[ci] = acc ? part + c[ci] : part;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static float aAt(float[] a, int aOff, int lda, boolean transA, int i, int p) {
+        return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+    }
+
+    /** rows [i, i+r) (r <= 4) times columns [j, j + 2 vectors). */
+    private static void rowsBlockF(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int ldc, int i, int r, int j, int p0, int kb, boolean acc) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = p0; p < p0 + kb; p++) {
+            int bo = bOff + p * ldb + j;
+            FloatVector b0 = FloatVector.fromArray(FS, b, bo), b1 = FloatVector.fromArray(FS, b, bo + FL);
+            FloatVector a0 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i, p));
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            if (r > 1) {
+                FloatVector a1 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i + 1, p));
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+            }
+            if (r > 2) {
+                FloatVector a2 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i + 2, p));
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+            }
+            if (r > 3) {
+                FloatVector a3 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i + 3, p));
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
+        }
+        int co = cOff + i * ldc + j;
+        store(c00, c, co, acc);
+        store(c01, c, co + FL, acc);
+        if (r > 1) { store(c10, c, co + ldc, acc); store(c11, c, co + ldc + FL, acc); }
+        if (r > 2) { store(c20, c, co + 2 * ldc, acc); store(c21, c, co + 2 * ldc + FL, acc); }
+        if (r > 3) { store(c30, c, co + 3 * ldc, acc); store(c31, c, co + 3 * ldc + FL, acc); }
+    }
+
+    /** C = partial, or partial + C for later k blocks (the packed kernel's order). */
+    private static void store(FloatVector part, float[] c, int o, boolean acc) {
+        (acc ? part.add(FloatVector.fromArray(FS, c, o)) : part).intoArray(c, o);
     }
 
     /** c[i] = A[i, :] · x for a row-major A and a vector x with stride xs; each row is one vector dot product. */
