@@ -211,7 +211,7 @@ public final class KFunction {
         if (values != null && values.getClass() != Object[].class) {
             values = new Object[] {values}; // a single float[][] (etc.) arrived as the varargs array itself
         }
-        if (values.length == 1 && values[0] instanceof List<?> l && !(inputs.size() == 1 && isArrayLike(l))) {
+        if (values.length == 1 && values[0] instanceof List<?> l) {
             values = l.toArray();
         }
         if (values.length != userInputs) {
@@ -238,8 +238,6 @@ public final class KFunction {
         Plan plan = plans.computeIfAbsent(new Signature(sig), k -> new Plan(fed));
         return plan.run(fed);
     }
-
-    private static boolean isArrayLike(List<?> l) { return false; }
 
     /** A one-input convenience: {@code f.call(List.of(a, b))} works as well as {@code f.call(a, b)}. */
     public List<Tensor> call(List<?> values) { return call(values.toArray()); }
@@ -684,5 +682,4 @@ public final class KFunction {
     @Override
     public String toString() { return "KFunction(inputs=" + names(inputs) + ", outputs=" + outputs.size() + ", updates=" + updates.size() + ")"; }
 
-    static List<Tensor> noInputs() { return Arrays.asList(); }
 }
