@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  *  [ 9., 13.]]
  * }</pre>
  */
-public final class Tensor {
+public final class Tensor implements AutoCloseable {
     final Storage storage;
     final Shape shape;
     final int[] strides;
@@ -85,15 +85,15 @@ public final class Tensor {
     public static Tensor of(double[][][] data) { return ofNested(data, DType.FLOAT64); }
 
     /** An int32 vector. */
-    public static Tensor of(int[] data) { return wrap(Device.CPU.backend().fromArray(data), data.length); }
+    public static Tensor of(int[] data) { return wrap(Device.defaultDevice().backend().fromArray(data), data.length); }
 
     public static Tensor of(int[][] data) { return ofNested(data, DType.INT32); }
 
     /** An int64 vector. */
-    public static Tensor of(long[] data) { return wrap(Device.CPU.backend().fromArray(data), data.length); }
+    public static Tensor of(long[] data) { return wrap(Device.defaultDevice().backend().fromArray(data), data.length); }
 
     /** A bool vector. */
-    public static Tensor of(boolean[] data) { return wrap(Device.CPU.backend().fromArray(data), data.length); }
+    public static Tensor of(boolean[] data) { return wrap(Device.defaultDevice().backend().fromArray(data), data.length); }
 
     /**
      * From a (possibly nested) Java array of any depth: float → float32, double → float64, int → int32,
@@ -171,17 +171,24 @@ public final class Tensor {
 
     public static Tensor scalar(double v, DType dtype) { return full(dtype, v); }
 
-    /** A float32 tensor of the given shape holding a copy of {@code data} (row-major). */
+    /** A float32 tensor of the given shape holding a copy of {@code data} (row-major), on {@link Device#defaultDevice()}. */
     public static Tensor fromArray(float[] data, int... shape) {
         checkCount("fromArray", data.length, shape);
-        return wrap(Device.CPU.backend().fromArray(data), shape);
+        return wrap(Device.defaultDevice().backend().fromArray(data), shape);
     }
 
-    /** A tensor of {@code dtype} and {@code shape} from row-major values. */
+    /** A tensor of {@code dtype} and {@code shape} from row-major values, on {@link Device#defaultDevice()}. */
     public static Tensor fromArray(double[] data, DType dtype, int... shape) {
         checkCount("fromArray", data.length, shape);
-        Tensor src = wrap(Device.CPU.backend().fromArray(data), shape);
-        return dtype == DType.FLOAT64 ? src : Kern.cast(src, dtype);
+        Device dev = Device.defaultDevice();
+        if (dev.isCpu()) {
+            Tensor src = wrap(Device.CPU.backend().fromArray(data), shape);
+            return dtype == DType.FLOAT64 ? src : Kern.cast(src, dtype);
+        }
+        // another device: convert on the host, then upload once
+        Object host = dtype == DType.FLOAT64 ? data
+                : Device.CPU.backend().toArray(wrap(Device.CPU.backend().fromArray(data), shape).view(), dtype);
+        return wrap(dev.backend().fromArray(host), shape);
     }
 
     private static void checkCount(String op, long n, int[] shape) {
@@ -401,6 +408,19 @@ public final class Tensor {
         if (hooks == null) hooks = new ArrayList<>();
         hooks.add(hook);
         return this;
+    }
+
+    /**
+     * Releases this tensor's device buffer now (for CUDA tensors: back to the caching allocator) rather than
+     * when the garbage collector finds it unreachable. Views share the buffer, so they are closed too; using
+     * any of them afterwards throws. On the CPU this does nothing. Usable in try-with-resources:
+     * <pre>{@code
+     * try (Tensor t = Tensor.randn(4096, 4096).to(Device.cuda(0))) { ... }
+     * }</pre>
+     */
+    @Override
+    public void close() {
+        if (storage != null) storage.close();
     }
 
     /** The storage's in-place modification count. */

@@ -266,7 +266,7 @@ class KFunctionTest {
         assertArrayEquals(vals(p1[0].getValue()), vals(p2[0].getValue()), "same initial W");
         Tensor X = Tensor.randn(new Generator(1), 16, 5);
         Tensor T = Tensor.rand(new Generator(2), 16, 1).gt(0.5).to(DType.FLOAT32);
-        var be = Device.CPU.backend();
+        var be = Device.defaultDevice().backend();
         long[] counts = new long[11];
         double[] lossesReuse = new double[10];
         for (int i = 0; i < 10; i++) {

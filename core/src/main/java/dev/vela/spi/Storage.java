@@ -18,4 +18,14 @@ public abstract class Storage {
     public final int version() { return version; }
 
     public final void bumpVersion() { version++; }
+
+    /**
+     * Releases the buffer now instead of when the storage becomes unreachable (device memory goes back to the
+     * backend's cache). Every view of this storage becomes unusable; a later use throws an exception that says
+     * the tensor was closed. The CPU backend keeps its arrays to the garbage collector: there it does nothing.
+     */
+    public void close() {}
+
+    /** True after {@link #close()} released the buffer. */
+    public boolean isClosed() { return false; }
 }
