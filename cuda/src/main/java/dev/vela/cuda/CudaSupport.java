@@ -1,17 +1,18 @@
 /*
- * What the CUDA module can tell about itself before the backend exists: why CUDA cannot be used yet.
+ * What the CUDA module can tell about itself before any device is opened: whether CUDA can be used, and why not.
  */
 package dev.vela.cuda;
 
 /**
- * Facts about CUDA support in this build of Vela.
- *
- * <p>The CUDA backend (NVRTC-compiled kernels launched through the driver API) is not built yet;
- * until it is, asking for a CUDA device should explain that instead of silently using the CPU.
+ * Facts about CUDA support on this machine, for callers that only want the verdict. The checks themselves
+ * (platform, driver and CUDA 13 libraries, Bytedeco's bindings, {@code cuInit}, devices and their compute
+ * capability) live in {@link CudaLibs}.
  *
  * <pre>{@code
  * jshell> dev.vela.cuda.CudaSupport.unavailableReason()
- * $1 ==> "the CUDA backend is not built yet (issue 6): ..."
+ * $1 ==> "no NVIDIA driver: libcuda.so.1 not found (it comes with the NVIDIA driver, ...)"
+ * jshell> dev.vela.cuda.CudaSupport.isAvailable()
+ * $2 ==> false
  * }</pre>
  */
 public final class CudaSupport {
@@ -20,12 +21,16 @@ public final class CudaSupport {
     }
 
     /**
-     * Says, for a person, why CUDA cannot be used by this build.
+     * Says, for a person, why CUDA cannot be used on this machine.
      *
-     * @return a non-empty explanation
+     * @return null when CUDA is usable, else a one-paragraph explanation (see {@link CudaLibs#unavailableReason()})
      */
     public static String unavailableReason() {
-        return "the CUDA backend is not built yet (issue 6): this build of Vela computes on the CPU only; "
-                + "a later vela-cuda will compile its kernels with NVRTC and needs an NVIDIA driver and CUDA 13";
+        return CudaLibs.unavailableReason();
+    }
+
+    /** True when {@link #unavailableReason()} is null. */
+    public static boolean isAvailable() {
+        return CudaLibs.unavailableReason() == null;
     }
 }
