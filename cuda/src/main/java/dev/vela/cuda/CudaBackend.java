@@ -95,6 +95,11 @@ public final class CudaBackend implements Backend {
         return (int) Math.max(1, Math.min(blocks, cap));
     }
 
+    /** Blocks for a grid-stride kernel: at least 1, at most what keeps every SM busy many times over. */
+    private int capGrid(long blocks) {
+        return (int) Math.max(1, Math.min(blocks, (long) ctx.smCount() * 64));
+    }
+
     private void launch1d(String op, String kernel, long n, int perThread, Object... args) {
         ctx.makeCurrent();
         kernel(kernel).launch(op, grid(n, perThread), 1, 1, BLOCK, 1, 1, 0, args);
@@ -376,7 +381,11 @@ public final class CudaBackend implements Backend {
             boolean keptInnermostContiguous = mk.shape().length > 0 && mk.strides()[0][mk.shape().length - 1] == 1
                     && (mr.shape().length == 0 || mr.strides()[0][mr.shape().length - 1] != 1);
             if (keptInnermostContiguous || inner <= 8) {
-                launch1d(name, "reduce_cols_" + sfx(t), outer, 1, op.ordinal(), outer, inner, cs(xv).ptr(), lk, lr, outPtr);
+                // inner >= 64: a block folds 32 kept indices with its 8 warps; else one thread per kept index
+                long blocks = inner >= 64 ? (outer + 31) / 32 : (outer + BLOCK - 1) / BLOCK;
+                ctx.makeCurrent();
+                kernel("reduce_cols_" + sfx(t)).launch(name, capGrid(blocks), 1, 1, BLOCK, 1, 1, 0,
+                        op.ordinal(), outer, inner, cs(xv).ptr(), lk, lr, outPtr);
                 return;
             }
             long nchunks = 1;
@@ -405,10 +414,12 @@ public final class CudaBackend implements Backend {
 
     private void rows(String name, DType t, ReduceOp op, long outer, long inner, long chunk, long x,
                       LayoutArg lk, LayoutArg lr, long out) {
-        long blocks = outer * ((inner + chunk - 1) / Math.max(chunk, 1));
-        int grid = (int) Math.max(1, Math.min(blocks, 65535L * 16));
+        long c = Math.max(1, Math.min(chunk, inner));
+        long outputs = outer * ((inner + c - 1) / c);
+        // runs of at most 2048 elements: one warp per output (8 per block); longer runs: one block per output
+        long blocks = c <= 2048 ? (outputs + 7) / 8 : outputs;
         ctx.makeCurrent();
-        kernel("reduce_rows_" + sfx(t)).launch(name, grid, 1, 1, BLOCK, 1, 1, 0, op.ordinal(), outer, inner, Math.max(chunk, 1), x, lk, lr, out);
+        kernel("reduce_rows_" + sfx(t)).launch(name, capGrid(blocks), 1, 1, BLOCK, 1, 1, 0, op.ordinal(), outer, inner, c, x, lk, lr, out);
     }
 
     private static int[] pick(int[] a, List<Integer> idx) {
@@ -434,10 +445,10 @@ public final class CudaBackend implements Backend {
         ctx.makeCurrent();
         String name = log ? "logSoftmax" : "softmax";
         if (cols <= 1024) {
-            int grid = (int) Math.max(1, Math.min((rows + 7) / 8, 65535L * 16));
+            int grid = capGrid((rows + 7) / 8);
             kernel("softmax_warp_" + sfx(t)).launch(name, grid, 1, 1, BLOCK, 1, 1, 0, log ? 1 : 0, rows, cols, xs.ptr(x.offset()), os.ptr(out.offset()));
         } else {
-            int grid = (int) Math.max(1, Math.min(rows, 65535L * 16));
+            int grid = capGrid(rows);
             kernel("softmax_block_" + sfx(t)).launch(name, grid, 1, 1, BLOCK, 1, 1, 0, log ? 1 : 0, rows, cols, xs.ptr(x.offset()), os.ptr(out.offset()));
         }
         return true;
@@ -460,8 +471,12 @@ public final class CudaBackend implements Backend {
             if (outer == 0) return;
             Merged mk = merge(kShape, kStr);
             long len = xv.shape()[axis];
-            launch1d(max ? "argmax" : "argmin", "argreduce_" + sfx(cs(xv).dtype()), outer, 1,
-                    max ? 1 : 0, outer, len, cs(xv).ptr(), mk.layout(0, xv.offset()), (long) xv.strides()[axis], os.ptr(out.offset()));
+            long stride = xv.strides()[axis];
+            // a contiguous axis of 32 or more: one warp per output; else one thread per output
+            long blocks = Math.abs(stride) == 1 && len >= 32 ? (outer + 7) / 8 : (outer + BLOCK - 1) / BLOCK;
+            ctx.makeCurrent();
+            kernel("argreduce_" + sfx(cs(xv).dtype())).launch(max ? "argmax" : "argmin", capGrid(blocks), 1, 1, BLOCK, 1, 1, 0,
+                    max ? 1 : 0, outer, len, cs(xv).ptr(), mk.layout(0, xv.offset()), stride, os.ptr(out.offset()));
         } finally {
             release(xv, x);
         }
@@ -543,8 +558,9 @@ public final class CudaBackend implements Backend {
         try {
             long n = oi[0] * nidx * oi[1];
             long err = errPtr();
-            if (n == 0) return;
-            launch1d("gather", "gather_" + sfx(os.dtype()), n, 1, oi[0], nidx, oi[1], len,
+            if (nidx == 0) return;
+            // the kernel checks every index even when there is nothing to copy (outer or inner 0)
+            launch1d("gather", "gather_" + sfx(os.dtype()), Math.max(n, nidx), 1, oi[0], nidx, oi[1], len,
                     cs(xc).ptr(xc.offset()), cs(ic).ptr(ic.offset()), os.ptr(out.offset()), err);
             checkIndices("gather", len);
         } finally {
