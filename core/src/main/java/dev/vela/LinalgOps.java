@@ -78,7 +78,8 @@ final class LinalgOps {
             int[] os = Arrays.copyOf(batch, batch.length + 2);
             os[batch.length] = m;
             os[batch.length + 1] = n;
-            Tensor out = Kern.empty(t, os, a.device());
+            // the CPU kernels write every element of the product: no need to zero it first (k = 0 gives zeros)
+            Tensor out = k > 0 && a.device().isCpu() ? Kern.emptyUninit(t, os, a.device()) : Kern.empty(t, os, a.device());
             if (out.size() == 0) return out;
             if (k == 0) return out; // zeros
             Kern.be(a).matmul(batchView(a, batch, nb, m, k), batchView(b, batch, nb, k, n),

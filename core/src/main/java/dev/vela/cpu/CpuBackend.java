@@ -406,14 +406,16 @@ public final class CpuBackend implements Backend {
         int astr = x.strides()[axis];
         Strided it = new Strided(oShape, new int[][] {x.strides(), out.strides()}, new long[] {x.offset(), out.offset()});
         int xs0 = it.innerStride(0), os0 = it.innerStride(1);
+        float[] xf = xs.dtype == DType.FLOAT32 ? (float[]) xs.data : null; // read float32 directly (widening is exact)
         it.forEachRowSerial((o, n) -> {
             long xi = o[0], oi = o[1];
             for (int i = 0; i < n; i++, xi += xs0, oi += os0) {
                 int best = 0;
-                double bv = xs.get(xi);
+                double bv = xf != null ? xf[(int) xi] : xs.get(xi);
                 if (!Double.isNaN(bv)) {
                     for (int j = 1; j < len; j++) {
-                        double v = xs.get(xi + (long) j * astr);
+                        long xj = xi + (long) j * astr;
+                        double v = xf != null ? xf[(int) xj] : xs.get(xj);
                         if (Double.isNaN(v)) { best = j; break; } // NaN wins, as in NumPy
                         if (max ? v > bv : v < bv) { bv = v; best = j; }
                     }

@@ -3,6 +3,7 @@ package dev.vela.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,15 +27,18 @@ public final class SoftmaxKernels {
         for (int r = r0; r < r1; r++) row(x, xo + r * n, out, oo + r * n, n, log);
     }
 
+    // float rows: whole vectors, then one masked vector for the rest (short rows are common: class scores), with
+    // the vector kernels' float exp for every element, so a value's result does not depend on its position
+
     static float rowMax(float[] x, int o, int n) {
         int ub = FS.loopBound(n);
-        float m = Float.NEGATIVE_INFINITY;
-        if (ub > 0) {
-            FloatVector acc = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
-            for (int i = 0; i < ub; i += FS.length()) acc = acc.max(FloatVector.fromArray(FS, x, o + i));
-            m = acc.reduceLanes(VectorOperators.MAX);
+        FloatVector acc = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < ub; i += FS.length()) acc = acc.max(FloatVector.fromArray(FS, x, o + i));
+        if (ub < n) {
+            VectorMask<Float> tail = FS.indexInRange(ub, n);
+            acc = acc.max(FloatVector.fromArray(FS, x, o + ub, tail).blend(Float.NEGATIVE_INFINITY, tail.not()));
         }
-        for (int i = ub; i < n; i++) m = Math.max(m, x[o + i]);
+        float m = acc.reduceLanes(VectorOperators.MAX);
         for (int i = 0; i < n && m == m; i++) if (x[o + i] != x[o + i]) m = Float.NaN; // vector MAX may drop NaN
         return m;
     }
@@ -45,14 +49,15 @@ public final class SoftmaxKernels {
         double s = 0;
         FloatVector vm = FloatVector.broadcast(FS, m);
         for (int i = 0; i < ub; i += FS.length()) {
-            FloatVector e = FloatVector.fromArray(FS, x, o + i).sub(vm).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, x, o + i).sub(vm));
             e.intoArray(out, oo + i);
             s += e.reduceLanes(VectorOperators.ADD);
         }
-        for (int i = ub; i < n; i++) {
-            float e = (float) Math.exp(x[o + i] - m);
-            out[oo + i] = e;
-            s += e;
+        if (ub < n) {
+            VectorMask<Float> tail = FS.indexInRange(ub, n);
+            FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, x, o + ub, tail).sub(vm));
+            e.intoArray(out, oo + ub, tail);
+            s += e.reduceLanes(VectorOperators.ADD, tail);
         }
         return s;
     }
@@ -62,17 +67,18 @@ public final class SoftmaxKernels {
         if (Float.isInfinite(m)) m = 0;
         double s = expShiftSum(x, o, out, oo, n, m);
         int ub = FS.loopBound(n);
+        VectorMask<Float> tail = FS.indexInRange(ub, n);
         if (log) {
             // (x - m) - log(s) in two steps: x - m is exact near the maximum, where the result matters most
             float ls = (float) Math.log(s);
             FloatVector vm = FloatVector.broadcast(FS, m), vl = FloatVector.broadcast(FS, ls);
             for (int i = 0; i < ub; i += FS.length()) FloatVector.fromArray(FS, x, o + i).sub(vm).sub(vl).intoArray(out, oo + i);
-            for (int i = ub; i < n; i++) out[oo + i] = (x[o + i] - m) - ls;
+            if (ub < n) FloatVector.fromArray(FS, x, o + ub, tail).sub(vm).sub(vl).intoArray(out, oo + ub, tail);
         } else {
             float inv = (float) (1.0 / s);
             FloatVector vi = FloatVector.broadcast(FS, inv);
             for (int i = 0; i < ub; i += FS.length()) FloatVector.fromArray(FS, out, oo + i).mul(vi).intoArray(out, oo + i);
-            for (int i = ub; i < n; i++) out[oo + i] *= inv;
+            if (ub < n) FloatVector.fromArray(FS, out, oo + ub, tail).mul(vi).intoArray(out, oo + ub, tail);
         }
     }
 

@@ -12,6 +12,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,9 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Semantics shared by both: float32 kernels compute in float32 (the scalar parameters {@code p0, p1} are rounded
  * to float first, as NumPy treats Python scalars); MAX/MIN/RELU/CLIP propagate NaN like {@link Math#max}; ROUND is
  * half-to-even; comparisons write 1 or 0. Arithmetic ops give the same bits as the scalar reference; the
- * transcendental ones (exp, log, tanh, sin, cos, pow, log1p, expm1 and what is built from them) come from the Vector
- * API's math library and may differ from {@link Math} by a few ulps. Reductions and matmul are deterministic: the
- * same inputs give the same bits whatever the thread count.
+ * transcendental ones (log, sin, cos, pow, log1p, expm1, float64 exp and tanh, and what is built from them) come from
+ * the Vector API's math library and may differ from {@link Math} by a few ulps; float32 exp and tanh are computed
+ * here (range reduction and polynomials, within 1 ulp of Math's result) and sigmoid from that exp. Reductions and
+ * matmul are deterministic: the same inputs give the same bits whatever the thread count.
  */
 public final class VectorKernels {
     private VectorKernels() {}
@@ -51,6 +53,27 @@ public final class VectorKernels {
     private static final double TWO52D = 4503599627370496.0; // 2^52: doubles at or above are integers
     private static final int SIGN_F = 0x80000000;
     private static final long SIGN_D = 0x8000000000000000L;
+
+    /** Per-thread scratch for tails, lane sums and transposed operands, so steady-state kernels allocate nothing. */
+    private static final class Scratch {
+        final float[] fa = new float[FL], fb = new float[FL];
+        final double[] lanes = new double[DL];
+        float[] big = new float[0];
+
+        float[] panel = new float[0];
+
+        float[] big(int n) {
+            if (big.length < n) big = new float[Math.max(n, 2 * big.length)];
+            return big;
+        }
+
+        float[] panel(int n) {
+            if (panel.length < n) panel = new float[Math.max(n, 2 * panel.length)];
+            return panel;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** SELU's scale on the negative side, p0 * p1, rounded once to the kernel's type. */
     static float seluNegScale(float p0, float p1) {
@@ -120,8 +143,9 @@ public final class VectorKernels {
         if (ub < n) {
             // tail: run the same vector code on a zero-padded copy so a value's result never depends on its position
             int r = n - ub;
-            float[] t = new float[FL];
+            float[] t = SCRATCH.get().fa;
             System.arraycopy(x, xo + ub, t, 0, r);
+            Arrays.fill(t, r, FL, 0f);
             UNARY_F[op.ordinal()].run(t, 0, t, 0, FL, p0, p1);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
@@ -146,31 +170,25 @@ public final class VectorKernels {
 
     private static UnaryF unaryF(UnaryOp op) {
         return switch (op) {
-            case NEG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).neg().intoArray(out, oo + i); };
-            case ABS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).abs().intoArray(out, oo + i); };
-            case EXP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); };
-            case LOG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); };
-            case SQRT -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).sqrt().intoArray(out, oo + i); };
-            case SQUARE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(v).intoArray(out, oo + i); } };
-            case SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (int i = 0; i < n; i += FL) one.div(FloatVector.fromArray(FS, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, oo + i);
-            };
-            case TANH -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); };
+            case NEG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_NEG(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case ABS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_ABS(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case EXP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_EXP(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case LOG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_LOG(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SQRT -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SQRT(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SQUARE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SQUARE(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SIGMOID -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SIGMOID(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case TANH -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_TANH(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
-            case RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.MAX, 0f).intoArray(out, oo + i); };
-            case SIN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); };
-            case COS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); };
+            case RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_RELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SIN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SIN(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case COS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_COS(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             case SIGN -> (x, xo, out, oo, n, p0, p1) -> {  // Math.signum: ±0 and NaN map to themselves
                 for (int i = 0; i < n; i += FL) {
                     FloatVector v = FloatVector.fromArray(FS, x, xo + i);
                     v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
                 }
             };
-            case RECIPROCAL -> (x, xo, out, oo, n, p0, p1) -> {
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (int i = 0; i < n; i += FL) one.div(FloatVector.fromArray(FS, x, xo + i)).intoArray(out, oo + i);
-            };
+            case RECIPROCAL -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_RECIPROCAL(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             // FLOOR, CEIL, ROUND: there is no lanewise rint, so round half-to-even by adding and subtracting 2^23
             // (exact in nearest-even mode for |v| < 2^23; larger values are integers already, NaN fails the
             // compare), restoring the sign bit so -0.3 rounds to -0.0 as Math.rint does
@@ -200,54 +218,17 @@ public final class VectorKernels {
                     c.and(~SIGN_F).or(sign).viewAsFloatingLanes().intoArray(out, oo + i);
                 }
             };
-            case LOG1P -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(out, oo + i); };
-            case EXPM1 -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(out, oo + i); };
-            case SOFTPLUS -> (x, xo, out, oo, n, p0, p1) -> {
-                for (int i = 0; i < n; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.lanewise(VectorOperators.MAX, 0f)
-                            .add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, oo + i);
-                }
-            };
-            case SOFTSIGN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.div(v.abs().add(1f)).intoArray(out, oo + i); } };
-            case ELU -> (x, xo, out, oo, n, p0, p1) -> {  // expm1 is exp(x) - 1 without the cancellation near 0
-                for (int i = 0; i < n; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            };
-            case SELU -> (x, xo, out, oo, n, p0, p1) -> {
-                float s = seluNegScale(p0, p1);
-                for (int i = 0; i < n; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(s).blend(v.mul(p0), v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            };
-            case LEAKY_RELU -> (x, xo, out, oo, n, p0, p1) -> {
-                for (int i = 0; i < n; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            };
-            case CLIP -> (x, xo, out, oo, n, p0, p1) -> {
-                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.MAX, p0).lanewise(VectorOperators.MIN, p1).intoArray(out, oo + i);
-            };
-            case POW -> (x, xo, out, oo, n, p0, p1) -> {
-                if (p0 == 2f) {  // pow(x, 2) is exactly x*x in IEEE arithmetic; skip the transcendental
-                    for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(v).intoArray(out, oo + i); }
-                } else if (p0 == 1f) {
-                    if (x != out || xo != oo) System.arraycopy(x, xo, out, oo, n);
-                } else {
-                    for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).lanewise(VectorOperators.POW, p0).intoArray(out, oo + i);
-                }
-            };
-            case AFFINE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, x, xo + i).mul(p0).add(p1).intoArray(out, oo + i); };
-            case HARD_SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
-                for (int i = 0; i < n; i += FL) {
-                    FloatVector.fromArray(FS, x, xo + i).mul(0.2f).add(0.5f)
-                            .lanewise(VectorOperators.MAX, 0f).lanewise(VectorOperators.MIN, 1f).intoArray(out, oo + i);
-                }
-            };
+            case LOG1P -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_LOG1P(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case EXPM1 -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_EXPM1(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SOFTPLUS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SOFTPLUS(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SOFTSIGN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SOFTSIGN(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case ELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_ELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case LEAKY_RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_LEAKY_RELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case CLIP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_CLIP(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case POW -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_POW(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case AFFINE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_AFFINE(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case HARD_SIGMOID -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_HARD_SIGMOID(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             case IN_RANGE -> (x, xo, out, oo, n, p0, p1) -> {
                 FloatVector zero = FloatVector.zero(FS);
                 for (int i = 0; i < n; i += FL) {
@@ -259,26 +240,443 @@ public final class VectorKernels {
                 FloatVector zero = FloatVector.zero(FS);
                 for (int i = 0; i < n; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).compare(VectorOperators.GT, p0)).intoArray(out, oo + i);
             };
-            case ONE_MINUS_SQUARE -> (x, xo, out, oo, n, p0, p1) -> {
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); one.sub(v.mul(v)).intoArray(out, oo + i); }
-            };
-            case SIGMOID_GRAD_FROM_OUT -> (x, xo, out, oo, n, p0, p1) -> {
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (int i = 0; i < n; i += FL) { FloatVector v = FloatVector.fromArray(FS, x, xo + i); v.mul(one.sub(v)).intoArray(out, oo + i); }
-            };
+            case ONE_MINUS_SQUARE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_ONE_MINUS_SQUARE(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SIGMOID_GRAD_FROM_OUT -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SIGMOID_GRAD_FROM_OUT(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             case IS_NAN -> (x, xo, out, oo, n, p0, p1) -> {
                 FloatVector zero = FloatVector.zero(FS);
                 for (int i = 0; i < n; i += FL) zero.blend(1f, FloatVector.fromArray(FS, x, xo + i).test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
             };
-            case FLUSH_SUBNORMAL -> (x, xo, out, oo, n, p0, p1) -> {
-                FloatVector zero = FloatVector.zero(FS);
-                for (int i = 0; i < n; i += FL) {
-                    FloatVector v = FloatVector.fromArray(FS, x, xo + i);
-                    v.blend(zero, v.abs().lt(Float.MIN_NORMAL)).intoArray(out, oo + i);
-                }
-            };
+            case FLUSH_SUBNORMAL -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_FLUSH_SUBNORMAL(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
         };
+    }
+
+    // ===================================================================== float32: one vector of each fusable op
+
+    /*
+     * The elementwise ops that fused groups may contain, one vector at a time: the float kernels above run them
+     * lane block by lane block and the generated fused loops (FusedProgramF) call them by name ("u_" or "b_" and
+     * the op's name), so both give the same bits. Unary ones take the op's parameters, already rounded to float.
+     */
+    static FloatVector u_NEG(FloatVector v, float p0, float p1) { return v.neg(); }
+
+    static FloatVector u_ABS(FloatVector v, float p0, float p1) { return v.abs(); }
+
+    static FloatVector u_EXP(FloatVector v, float p0, float p1) { return expF(v); }
+
+    static FloatVector u_LOG(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.LOG); }
+
+    static FloatVector u_SQRT(FloatVector v, float p0, float p1) { return v.sqrt(); }
+
+    static FloatVector u_SQUARE(FloatVector v, float p0, float p1) { return v.mul(v); }
+
+    static FloatVector u_SIGMOID(FloatVector v, float p0, float p1) { return sigmoidF(v); }
+
+    static FloatVector u_TANH(FloatVector v, float p0, float p1) { return tanhF(v); }
+
+    // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
+    static FloatVector u_RELU(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.MAX, 0f); }
+
+    static FloatVector u_SIN(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.SIN); }
+
+    static FloatVector u_COS(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.COS); }
+
+    static FloatVector u_RECIPROCAL(FloatVector v, float p0, float p1) { return FloatVector.broadcast(FS, 1f).div(v); }
+
+    static FloatVector u_LOG1P(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.LOG1P); }
+
+    static FloatVector u_EXPM1(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.EXPM1); }
+
+    static FloatVector u_SOFTPLUS(FloatVector v, float p0, float p1) {
+        return v.lanewise(VectorOperators.MAX, 0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+    }
+
+    static FloatVector u_SOFTSIGN(FloatVector v, float p0, float p1) { return v.div(v.abs().add(1f)); }
+
+    // expm1 is exp(x) - 1 without the cancellation near 0
+    static FloatVector u_ELU(FloatVector v, float p0, float p1) {
+        return v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0f));
+    }
+
+    static FloatVector u_SELU(FloatVector v, float p0, float p1) {
+        return v.lanewise(VectorOperators.EXPM1).mul(seluNegScale(p0, p1)).blend(v.mul(p0), v.compare(VectorOperators.GT, 0f));
+    }
+
+    static FloatVector u_LEAKY_RELU(FloatVector v, float p0, float p1) { return v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)); }
+
+    static FloatVector u_CLIP(FloatVector v, float p0, float p1) {
+        return v.lanewise(VectorOperators.MAX, p0).lanewise(VectorOperators.MIN, p1);
+    }
+
+    // pow(x, 2) is exactly x*x in IEEE arithmetic, pow(x, 1) is x: skip the transcendental
+    static FloatVector u_POW(FloatVector v, float p0, float p1) {
+        return p0 == 2f ? v.mul(v) : p0 == 1f ? v : v.lanewise(VectorOperators.POW, p0);
+    }
+
+    static FloatVector u_AFFINE(FloatVector v, float p0, float p1) { return v.mul(p0).add(p1); }
+
+    static FloatVector u_HARD_SIGMOID(FloatVector v, float p0, float p1) {
+        return v.mul(0.2f).add(0.5f).lanewise(VectorOperators.MAX, 0f).lanewise(VectorOperators.MIN, 1f);
+    }
+
+    static FloatVector u_ONE_MINUS_SQUARE(FloatVector v, float p0, float p1) { return FloatVector.broadcast(FS, 1f).sub(v.mul(v)); }
+
+    static FloatVector u_SIGMOID_GRAD_FROM_OUT(FloatVector v, float p0, float p1) { return v.mul(FloatVector.broadcast(FS, 1f).sub(v)); }
+
+    static FloatVector u_FLUSH_SUBNORMAL(FloatVector v, float p0, float p1) {
+        return v.blend(FloatVector.zero(FS), v.abs().lt(Float.MIN_NORMAL));
+    }
+
+    static FloatVector b_ADD(FloatVector a, FloatVector b) { return a.add(b); }
+
+    static FloatVector b_SUB(FloatVector a, FloatVector b) { return a.sub(b); }
+
+    static FloatVector b_MUL(FloatVector a, FloatVector b) { return a.mul(b); }
+
+    static FloatVector b_DIV(FloatVector a, FloatVector b) { return a.div(b); }
+
+    static FloatVector b_MAX(FloatVector a, FloatVector b) { return a.lanewise(VectorOperators.MAX, b); }
+
+    static FloatVector b_MIN(FloatVector a, FloatVector b) { return a.lanewise(VectorOperators.MIN, b); }
+
+    static FloatVector b_POW(FloatVector a, FloatVector b) { return a.lanewise(VectorOperators.POW, b); }
+
+    // comparisons give 1 or 0 in float, as the float comparison kernels write them
+    static FloatVector b_EQ(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.EQ, b)); }
+
+    static FloatVector b_NE(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.NE, b)); }
+
+    static FloatVector b_LT(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.LT, b)); }
+
+    static FloatVector b_LE(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.LE, b)); }
+
+    static FloatVector b_GT(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.GT, b)); }
+
+    static FloatVector b_GE(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.GE, b)); }
+
+    // ===================================================================== float32: fused elementwise loops
+
+    /** The body of a generated fused loop: {@code n} (a multiple of the vector length) elements. */
+    abstract static class FusedBody {
+        abstract void run(Object[] src, int[] srcOff, Object[] dst, int[] dstOff, int n);
+    }
+
+    /**
+     * A chain of fusable float32 ops compiled into one vector loop: a hidden class whose loop loads each operand
+     * vector once, runs every op on it in registers (calling the ops' per-vector forms, {@code u_NAME} and
+     * {@code b_NAME}, so the bits are those of the op-by-op kernels) and stores the results. Operands are
+     * contiguous runs or scalars (broadcast). Within one vector step every load comes before every store, so a
+     * result may be written over an operand that it exactly overlaps. Tails run through zero-padded copies, like
+     * the op-by-op kernels. Not thread-safe (scratch buffers); programs with the same shape share the class.
+     */
+    public static final class FusedProgramF {
+        /** Generated loops by program, shared by groups with the same program; the least recently used go first. */
+        private static final java.util.Map<String, FusedBody> BODIES = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, FusedBody> e) { return size() > 512; }
+                });
+
+        private final FusedBody body;
+        private final boolean[] scalar;
+        private final float[][] padIn, padOut;
+        private final Object[] tSrc, tDst;
+        private final int[] tSrcOff, tDstOff;
+
+        private FusedProgramF(FusedBody body, boolean[] scalar, int nOut) {
+            this.body = body;
+            this.scalar = scalar.clone();
+            int ne = scalar.length;
+            padIn = new float[ne][FL];
+            padOut = new float[nOut][FL];
+            tSrc = new Object[ne];
+            tDst = new Object[nOut];
+            tSrcOff = new int[ne];
+            tDstOff = new int[nOut];
+        }
+
+        /**
+         * Compiles a program, or returns null when an op has no per-vector form. Member {@code m} applies
+         * {@code u[m]} (with {@code p0[m], p1[m]}) or {@code b[m]} to operands {@code refs[m]}: {@code r >= 0} is
+         * member r's value, {@code r < 0} external {@code -1-r}; {@code scalar[e]} says external e is one value
+         * broadcast. {@code resultOf[m] >= 0} stores member m's value into that output.
+         */
+        public static FusedProgramF compile(boolean[] scalar, int[][] refs, UnaryOp[] u, BinaryOp[] b, double[] p0, double[] p1,
+                                            int[] resultOf, int nOut) {
+            StringBuilder key = new StringBuilder();
+            for (boolean s : scalar) key.append(s ? 's' : 'v');
+            for (int m = 0; m < refs.length; m++) {
+                String name = u[m] != null ? "u_" + u[m].name() : "b_" + b[m].name();
+                if (!FUSABLE.contains(name)) return null;
+                key.append('|').append(name).append(Arrays.toString(refs[m])).append(resultOf[m]);
+                if (u[m] != null) key.append(':').append(Float.floatToRawIntBits((float) p0[m])).append(':').append(Float.floatToRawIntBits((float) p1[m]));
+            }
+            FusedBody body = BODIES.computeIfAbsent(key.toString(), k -> generate(scalar, refs, u, b, p0, p1, resultOf, nOut));
+            return new FusedProgramF(body, scalar, nOut);
+        }
+
+        /**
+         * Runs {@code len} elements: external e from {@code src[e]} (a float[]) at {@code srcOff[e]} (one value when
+         * scalar), output j into {@code dst[j]} at {@code dstOff[j]}.
+         */
+        public void run(Object[] src, int[] srcOff, Object[] dst, int[] dstOff, int len) {
+            int ub = FS.loopBound(len);
+            if (ub > 0) {
+                if (freshOutputs(src, srcOff, dst, dstOff) < 2) body.run(src, srcOff, dst, dstOff, ub);
+                else staged(src, srcOff, dst, dstOff, ub);
+            }
+            if (ub == len) return;
+            int r = len - ub;
+            for (int e = 0; e < scalar.length; e++) {
+                if (scalar[e]) {
+                    tSrc[e] = src[e];
+                    tSrcOff[e] = srcOff[e];
+                } else {
+                    float[] pad = padIn[e];
+                    System.arraycopy((float[]) src[e], srcOff[e] + ub, pad, 0, r);
+                    Arrays.fill(pad, r, FL, 0f);
+                    tSrc[e] = pad;
+                    tSrcOff[e] = 0;
+                }
+            }
+            for (int j = 0; j < padOut.length; j++) {
+                tDst[j] = padOut[j];
+                tDstOff[j] = 0;
+            }
+            body.run(tSrc, tSrcOff, tDst, tDstOff, FL);
+            for (int j = 0; j < padOut.length; j++) System.arraycopy(padOut[j], 0, (float[]) dst[j], dstOff[j] + ub, r);
+            Arrays.fill(tSrc, null);
+        }
+
+        /** Elements per staged sub-block (see staged). */
+        private static final int STAGE = 512;
+        private float[][] stage;
+        private Object[] stageDst;
+        private int[] stageSrcOff, stageDstOff;
+
+        /** Outputs that do not overwrite an operand read at the same place (written over lines not yet loaded). */
+        private int freshOutputs(Object[] src, int[] srcOff, Object[] dst, int[] dstOff) {
+            int fresh = 0;
+            for (int j = 0; j < dst.length; j++) {
+                boolean over = false;
+                for (int e = 0; e < scalar.length && !over; e++) over = !scalar[e] && src[e] == dst[j] && srcOff[e] == dstOff[j];
+                if (!over) fresh++;
+            }
+            return fresh;
+        }
+
+        /**
+         * Several fresh results: vector stores that alternate between two or more output streams run several
+         * times slower than stores to one stream once the outputs outgrow L1 (measured here: 0.5 vs 0.12 ns per
+         * element; results written over the operands just read, as in-place updates are, do not suffer). So the
+         * loop writes each sub-block of results into small L1 buffers, then copies each buffer out in one run.
+         * Every operand of a sub-block is read before any of its results is copied out, so in-place results stay
+         * safe.
+         */
+        private void staged(Object[] src, int[] srcOff, Object[] dst, int[] dstOff, int n) {
+            int nOut = padOut.length;
+            if (stage == null) {
+                stage = new float[nOut][STAGE];
+                stageDst = new Object[nOut];
+                stageSrcOff = new int[scalar.length];
+                stageDstOff = new int[nOut];
+                for (int j = 0; j < nOut; j++) stageDst[j] = stage[j];
+            }
+            for (int b = 0; b < n; b += STAGE) {
+                int len = Math.min(STAGE, n - b);
+                for (int e = 0; e < scalar.length; e++) stageSrcOff[e] = scalar[e] ? srcOff[e] : srcOff[e] + b;
+                body.run(src, stageSrcOff, stageDst, stageDstOff, len);
+                for (int j = 0; j < nOut; j++) System.arraycopy(stage[j], 0, (float[]) dst[j], dstOff[j] + b, len);
+            }
+        }
+
+        private static final java.util.Set<String> FUSABLE = new java.util.HashSet<>();
+
+        static {
+            for (java.lang.reflect.Method m : VectorKernels.class.getDeclaredMethods()) {
+                if (m.getName().startsWith("u_") || m.getName().startsWith("b_")) FUSABLE.add(m.getName());
+            }
+        }
+
+        private static FusedBody generate(boolean[] scalar, int[][] refs, UnaryOp[] u, BinaryOp[] b, double[] p0, double[] p1,
+                                          int[] resultOf, int nOut) {
+            java.lang.constant.ClassDesc fv = java.lang.constant.ClassDesc.of("jdk.incubator.vector.FloatVector");
+            java.lang.constant.ClassDesc species = java.lang.constant.ClassDesc.of("jdk.incubator.vector.VectorSpecies");
+            java.lang.constant.ClassDesc vk = java.lang.constant.ClassDesc.of(VectorKernels.class.getName());
+            java.lang.constant.ClassDesc base = java.lang.constant.ClassDesc.of(FusedBody.class.getName());
+            java.lang.constant.ClassDesc fa = java.lang.constant.ConstantDescs.CD_float.arrayType();
+            java.lang.constant.ClassDesc cdInt = java.lang.constant.ConstantDescs.CD_int, cdFloat = java.lang.constant.ConstantDescs.CD_float;
+            java.lang.constant.ClassDesc cdVoid = java.lang.constant.ConstantDescs.CD_void;
+            java.lang.constant.MethodTypeDesc unaryType = java.lang.constant.MethodTypeDesc.of(fv, fv, cdFloat, cdFloat);
+            java.lang.constant.MethodTypeDesc binaryType = java.lang.constant.MethodTypeDesc.of(fv, fv, fv);
+            java.lang.constant.MethodTypeDesc runType = java.lang.constant.MethodTypeDesc.of(cdVoid,
+                    java.lang.constant.ConstantDescs.CD_Object.arrayType(), cdInt.arrayType(),
+                    java.lang.constant.ConstantDescs.CD_Object.arrayType(), cdInt.arrayType(), cdInt);
+            int ne = scalar.length, nm = refs.length;
+            boolean[] used = new boolean[ne];
+            for (int[] r : refs) for (int x : r) if (x < 0) used[-1 - x] = true;
+            byte[] bytes = java.lang.classfile.ClassFile.of().build(java.lang.constant.ClassDesc.of("dev.vela.cpu.FusedLoop"), cb -> {
+                cb.withFlags(java.lang.classfile.ClassFile.ACC_FINAL | java.lang.classfile.ClassFile.ACC_SUPER);
+                cb.withSuperclass(base);
+                cb.withMethodBody(java.lang.constant.ConstantDescs.INIT_NAME, java.lang.constant.ConstantDescs.MTD_void,
+                        java.lang.classfile.ClassFile.ACC_PUBLIC,
+                        c -> c.aload(0).invokespecial(base, java.lang.constant.ConstantDescs.INIT_NAME, java.lang.constant.ConstantDescs.MTD_void).return_());
+                cb.withMethodBody("run", runType, java.lang.classfile.ClassFile.ACC_FINAL, c -> {
+                    int slot = 6;
+                    int[] arr = new int[ne], off = new int[ne], vec = new int[ne], out = new int[nOut], outOff = new int[nOut], mem = new int[nm];
+                    for (int e = 0; e < ne; e++) {
+                        if (!used[e]) continue;
+                        if (scalar[e]) { // broadcast once, before the loop
+                            c.getstatic(vk, "FS", species);
+                            c.aload(1).loadConstant(e).aaload().checkcast(fa).aload(2).loadConstant(e).iaload().faload();
+                            c.invokestatic(fv, "broadcast", java.lang.constant.MethodTypeDesc.of(fv, species, cdFloat));
+                            vec[e] = slot++;
+                            c.astore(vec[e]);
+                        } else {
+                            arr[e] = slot++;
+                            off[e] = slot++;
+                            vec[e] = slot++;
+                            c.aload(1).loadConstant(e).aaload().checkcast(fa).astore(arr[e]);
+                            c.aload(2).loadConstant(e).iaload().istore(off[e]);
+                        }
+                    }
+                    for (int j = 0; j < nOut; j++) {
+                        out[j] = slot++;
+                        outOff[j] = slot++;
+                        c.aload(3).loadConstant(j).aaload().checkcast(fa).astore(out[j]);
+                        c.aload(4).loadConstant(j).iaload().istore(outOff[j]);
+                    }
+                    for (int m = 0; m < nm; m++) mem[m] = slot++;
+                    int i = slot++;
+                    c.iconst_0().istore(i);
+                    java.lang.classfile.Label top = c.newLabel(), end = c.newLabel();
+                    c.labelBinding(top);
+                    c.iload(i).iload(5).if_icmpge(end);
+                    // every operand vector of this step is loaded before anything is stored
+                    for (int e = 0; e < ne; e++) {
+                        if (!used[e] || scalar[e]) continue;
+                        c.getstatic(vk, "FS", species).aload(arr[e]).iload(off[e]).iload(i).iadd();
+                        c.invokestatic(fv, "fromArray", java.lang.constant.MethodTypeDesc.of(fv, species, fa, cdInt));
+                        c.astore(vec[e]);
+                    }
+                    for (int m = 0; m < nm; m++) {
+                        for (int x : refs[m]) c.aload(x >= 0 ? mem[x] : vec[-1 - x]);
+                        if (u[m] != null) {
+                            c.loadConstant((float) p0[m]).loadConstant((float) p1[m]);
+                            c.invokestatic(vk, "u_" + u[m].name(), unaryType);
+                        } else {
+                            c.invokestatic(vk, "b_" + b[m].name(), binaryType);
+                        }
+                        c.astore(mem[m]);
+                    }
+                    for (int m = 0; m < nm; m++) {
+                        int j = resultOf[m];
+                        if (j < 0) continue;
+                        c.aload(mem[m]).aload(out[j]).iload(outOff[j]).iload(i).iadd();
+                        c.invokevirtual(fv, "intoArray", java.lang.constant.MethodTypeDesc.of(cdVoid, fa, cdInt));
+                    }
+                    c.iinc(i, FL).goto_(top);
+                    c.labelBinding(end);
+                    c.return_();
+                });
+            });
+            try {
+                java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup().defineHiddenClass(bytes, true);
+                return (FusedBody) l.findConstructor(l.lookupClass(), java.lang.invoke.MethodType.methodType(void.class)).invoke();
+            } catch (Throwable t) {
+                throw new IllegalStateException("fused loop: cannot define the generated class", t);
+            }
+        }
+    }
+
+    // ===================================================================== float32: exp, sigmoid, tanh
+
+    /*
+     * exp(x) = 2^n e^r with n = round(x / ln2) and r = x - n ln2 (|r| <= ln2 / 2, two-step Cody-Waite with FMA);
+     * e^r = 1 + r Q(r) with Q a degree-5 near-minimax fit (Chebyshev, coefficients rounded to float: relative error
+     * about 1e-8), evaluated by Horner with one rounding at the end: within 1 ulp of the correctly rounded result
+     * (checked over every 7th float below 120 in magnitude). For |x| <= 87 (the common case) 2^n is one normal
+     * float factor; wider inputs are clamped to [-104, 89] (beyond, the result is 0 or +inf anyway) and scaled by
+     * two exact factors 2^(n/2) 2^(n - n/2), so overflow and gradual underflow round once, as in Math.exp. NaN
+     * fails every comparison and comes out NaN.
+     */
+    private static final float EXP_FAST = 87f, EXP_MIN = -104f, EXP_MAX = 89f;
+    private static final float LOG2E_F = 1.442695040888963f;
+    private static final float LN2_HI_F = 0.6931471824645996f;          // float(ln 2)
+    private static final float LN2_LO_F = -1.904654299957768e-9f;       // ln 2 - LN2_HI_F
+    private static final float ROUND_F = 12582912f;                     // 1.5 * 2^23: adding it rounds to an integer
+    private static final int ROUND_F_BITS = Float.floatToRawIntBits(ROUND_F);
+    private static final float Q5 = 0.0013933641603216529f, Q4 = 0.008369148708879948f, Q3 = 0.04166646674275398f,
+            Q2 = 0.16666504740715027f;
+
+    /** e^x lane by lane, within 1 ulp of {@code (float) Math.exp(x)}, with the same special values. */
+    static FloatVector expF(FloatVector x) {
+        if (x.abs().compare(VectorOperators.GT, EXP_FAST).anyTrue()) return expWideF(x);
+        FloatVector t = x.fma(LOG2E_F, ROUND_F);                     // ROUND_F + n: n in the low mantissa bits
+        FloatVector y = expReducedF(x, t.sub(ROUND_F));
+        // 2^n: n << 23 is the exponent field of 2^n less the bias (the bits of ROUND_F shift out)
+        return y.mul(t.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
+    }
+
+    /** e^r for r = x - n ln2. */
+    private static FloatVector expReducedF(FloatVector x, FloatVector n) {
+        FloatVector r = n.fma(FloatVector.broadcast(FS, -LN2_HI_F), x);
+        r = n.fma(FloatVector.broadcast(FS, -LN2_LO_F), r);
+        FloatVector q = r.fma(Q5, Q4);
+        q = q.fma(r, FloatVector.broadcast(FS, Q3));
+        q = q.fma(r, FloatVector.broadcast(FS, Q2));
+        q = q.fma(r, FloatVector.broadcast(FS, 0.5f));
+        q = q.fma(r, FloatVector.broadcast(FS, 1f));
+        return q.fma(r, FloatVector.broadcast(FS, 1f));
+    }
+
+    /** expF for lanes beyond +-87: clamped, and scaled in two steps. */
+    private static FloatVector expWideF(FloatVector x) {
+        FloatVector v = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN));
+        v = v.blend(EXP_MAX, v.compare(VectorOperators.GT, EXP_MAX));
+        FloatVector t = v.fma(LOG2E_F, ROUND_F);
+        FloatVector y = expReducedF(v, t.sub(ROUND_F));
+        IntVector ni = t.viewAsIntegralLanes().sub(ROUND_F_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        return y.mul(s1).mul(s2);
+    }
+
+    /** 1 / (1 + e^-x), as the scalar reference computes it. */
+    static FloatVector sigmoidF(FloatVector x) {
+        return FloatVector.broadcast(FS, 1f).div(expF(x.neg()).add(1f));
+    }
+
+    /*
+     * tanh: below |x| = 0.625, x + x^3 Q(x^2) with Q a degree-5 near-minimax fit (Chebyshev, relative error
+     * < 2e-9); above, 1 - 2 / (e^(2|x|) + 1) with the sign of x put back (no cancellation there: the result is at
+     * least 0.55). +-0, subnormals and +-inf come out as Math.tanh gives them; NaN stays NaN.
+     */
+    private static final float TANH_SMALL = 0.625f, TANH_ONE = 9.5f;
+    private static final float T0 = -0.3333333317214036f, T1 = 0.1333330355691574f, T2 = -0.053959259577204544f,
+            T3 = 0.02176891865102821f, T4 = -0.008343945515839153f, T5 = 0.002292744816178142f;
+
+    static FloatVector tanhF(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector c = a.blend(TANH_ONE, a.compare(VectorOperators.GT, TANH_ONE)); // tanh is 1f from 9.1 on
+        // 1 - 2 / (e^(2|x|) + 1) (2|x| <= 19: the fast exp)
+        FloatVector t = c.fma(2 * LOG2E_F, ROUND_F);
+        FloatVector e = expReducedF(c.add(c), t.sub(ROUND_F))
+                .mul(t.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
+        FloatVector big = FloatVector.broadcast(FS, 1f).sub(FloatVector.broadcast(FS, 2f).div(e.add(1f)));
+        // both forms from |x|, then the sign of x (so -0.0 stays -0.0)
+        FloatVector r = big.blend(tanhSmallF(a), a.compare(VectorOperators.LT, TANH_SMALL));
+        return r.viewAsIntegralLanes().or(x.viewAsIntegralLanes().and(SIGN_F)).viewAsFloatingLanes();
+    }
+
+    private static FloatVector tanhSmallF(FloatVector x) {
+        FloatVector z = x.mul(x);
+        FloatVector q = z.fma(T5, T4);
+        q = q.fma(z, FloatVector.broadcast(FS, T3));
+        q = q.fma(z, FloatVector.broadcast(FS, T2));
+        q = q.fma(z, FloatVector.broadcast(FS, T1));
+        q = q.fma(z, FloatVector.broadcast(FS, T0));
+        return q.fma(z.mul(x), x);
     }
 
     // ===================================================================== float32: elementwise binary
@@ -339,9 +737,12 @@ public final class VectorKernels {
         if (ub > 0) BINARYVV_F[op.ordinal()].run(a, ao, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
-            float[] ta = new float[FL], tb = new float[FL];
+            Scratch sc = SCRATCH.get();
+            float[] ta = sc.fa, tb = sc.fb;
             System.arraycopy(a, ao + ub, ta, 0, r);
             System.arraycopy(b, bo + ub, tb, 0, r);
+            Arrays.fill(ta, r, FL, 0f);
+            Arrays.fill(tb, r, FL, 0f);
             binaryVV(op, ta, 0, tb, 0, ta, 0, FL);
             System.arraycopy(ta, 0, out, oo + ub, r);
         }
@@ -407,8 +808,9 @@ public final class VectorKernels {
         if (ub > 0) BINARYVS_F[op.ordinal()].run(a, ao, s, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
-            float[] t = new float[FL];
+            float[] t = SCRATCH.get().fa;
             System.arraycopy(a, ao + ub, t, 0, r);
+            Arrays.fill(t, r, FL, 0f);
             binaryVS(op, t, 0, s, t, 0, FL);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
@@ -497,8 +899,9 @@ public final class VectorKernels {
         if (ub > 0) BINARYSV_F[op.ordinal()].run(s, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
-            float[] t = new float[FL];
+            float[] t = SCRATCH.get().fa;
             System.arraycopy(b, bo + ub, t, 0, r);
+            Arrays.fill(t, r, FL, 0f);
             binarySV(op, s, t, 0, t, 0, FL);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
@@ -612,7 +1015,7 @@ public final class VectorKernels {
 
     private static double sumF(float[] x, int off, int n) {
         final int step = 4 * DL;
-        double[] lanes = new double[DL];
+        double[] lanes = SCRATCH.get().lanes;
         double total = 0;
         for (int blk = 0; blk < n; blk += BLOCK) {
             int end = Math.min(n, blk + BLOCK), i = blk;
@@ -636,7 +1039,7 @@ public final class VectorKernels {
 
     private static double prodF(float[] x, int off, int n) {
         final int step = 4 * DL;
-        double[] lanes = new double[DL];
+        double[] lanes = SCRATCH.get().lanes;
         double total = 1;
         for (int blk = 0; blk < n; blk += BLOCK) {
             int end = Math.min(n, blk + BLOCK), i = blk;
@@ -764,8 +1167,17 @@ public final class VectorKernels {
             gemvF(a, aOff, lda, b, bOff, transB ? 1 : ldb, c, cOff, ldc, m, k);
             return;
         }
-        if (!transB && (m <= 64 || k <= 64) && n >= FL) { // few rows or a short inner dimension: packing B costs more than it saves
-            gemmRowsF(a, aOff, lda, transA, b, bOff, ldb, c, cOff, ldc, m, n, k);
+        if (m <= 64 || k <= 64 || n <= ROWS_MAX_N) { // few rows, a short inner dimension or few columns: packing costs more than it saves
+            if (transB) { // B^T stored [n,k]: lay B out row-major once, then the same kernels
+                float[] bt = SCRATCH.get().big(k * n);
+                for (int j = 0; j < n; j++) {
+                    int src = bOff + j * ldb;
+                    for (int p = 0; p < k; p++) bt[p * n + j] = b[src + p];
+                }
+                gemmRowsF(a, aOff, lda, transA, bt, 0, n, c, cOff, ldc, m, n, k);
+            } else {
+                gemmRowsF(a, aOff, lda, transA, b, bOff, ldb, c, cOff, ldc, m, n, k);
+            }
             return;
         }
         List<int[]> ranges = splitRanges(m, n, k, NRW_F);
@@ -780,78 +1192,245 @@ public final class VectorKernels {
         ForkJoinTask.invokeAll(work);
     }
 
+    /** Products at most this wide use the unpacked kernels whatever m and k (B's column chunk stays in cache). */
+    static final int ROWS_MAX_N = 256;
     /**
-     * C = op(A)·B for row-major B without packing: 4 rows of C by 2 vectors of columns held in registers,
-     * streaming B's rows; the column chunk of B stays in cache across row groups. Columns are split over
-     * the pool when the product is large. Each C element is one in-order sum over k.
+     * Unpacked products with at least this many multiply-adds are split over the pool. High: on the 2-vCPU build
+     * machine (shared with other work) splitting the MNIST MLP's batch-32 products (3 M multiply-adds) made the
+     * training step 1.4x slower, while the batch-256 ones (26 M) gained 15%.
+     */
+    static final long ROWS_PARALLEL = 1L << 24;
+    /** Columns of C per chunk of the unpacked kernels: 4 vectors (4 rows x 4 vectors = 16 accumulators). */
+    static final int RW_F = 4 * FL;
+    /** Steps of p per pass over the row tiles in the unpacked kernels: KS x RW_F floats of B stay in L1. */
+    static final int KS = 64;
+
+    /**
+     * C = op(A)·B for row-major B without packing. Full chunks of {@link #RW_F} columns run 4 rows of C by 4
+     * vectors held in registers (one broadcast of A per 4 multiply-adds), streaming B's rows; the chunk of B (one
+     * KC block deep) stays in cache across the row tiles. Columns left over run 8 rows by one masked vector.
+     * Large products split into (column chunk, row range) items over the pool. Each C element is the packed path's
+     * sum: KC-deep blocks, each summed in order from zero, then added.
      */
     private static void gemmRowsF(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
                                   float[] c, int cOff, int ldc, int m, int n, int k) {
-        int w = 2 * FL;
-        int chunks = (n + w - 1) / w;
-        Par.forRange(chunks, (long) m * k * w / 4, (lo, hi) -> {
-            for (long ch = lo; ch < hi; ch++) {
-                int j = (int) ch * w;
-                // k in the same KC-deep blocks as the packed path (a block's sum from zero, then added to C),
-                // so every element gets the same bits whichever path or split computes it
+        final int sI = transA ? 1 : lda, sP = transA ? lda : 1;
+        final int w = RW_F;
+        final int full = n / w;                 // full column chunks; the rest runs masked
+        final int tiles = (m + 7) / 8;
+        int threads = Par.POOL.getParallelism();
+        boolean parallel = threads > 1 && (long) m * n * k >= ROWS_PARALLEL;
+        int groups = parallel ? Math.max(1, Math.min(tiles, threads * 4)) : 1;
+        final int tilesPer = (tiles + groups - 1) / groups;
+        final int nGroups = (tiles + tilesPer - 1) / tilesPer;
+        Par.Range body = (lo, hi) -> {
+            for (long item = lo; item < hi; item++) {
+                int i0 = (int) item * tilesPer * 8, i1 = Math.min(m, i0 + tilesPer * 8), rows = i1 - i0;
                 for (int pc = 0; pc < k; pc += KC) {
                     int kb = Math.min(KC, k - pc);
                     boolean acc = pc > 0;
-                    if (j + w <= n) {
-                        for (int i = 0; i < m; i += 4) {
-                            rowsBlockF(a, aOff, lda, transA, b, bOff, ldb, c, cOff, ldc, i, Math.min(4, m - i), j, pc, kb, acc);
-                        }
-                    } else {
-                        for (int i = 0; i < m; i++) { // the last partial chunk: scalar columns
-                            for (int jj = j; jj < n; jj++) {
-                                float part = 0;
-                                for (int p = pc; p < pc + kb; p++) part = Math.fma(aAt(a, aOff, lda, transA, i, p), b[bOff + p * ldb + jj], part);
-                                int ci = cOff + i * ldc + jj;
-                                c[ci] = acc ? part + c[ci] : part;
+                    int ao = aOff + pc * sP;
+                    if (full > 0) {
+                        // the KC block in sub-blocks of KS steps: each sub-block of one chunk of B stays in L1 across
+                        // the row tiles, and the chunks of a sub-block follow each other, so each part of A comes
+                        // from memory once. The running sums wait in C (first block) or in a scratch panel (later
+                        // blocks), stored and reloaded exactly: every element is the same in-order sum as without
+                        float[] t = acc && kb > KS ? SCRATCH.get().panel(rows * w * full) : null;
+                        for (int ps = 0; ps < kb; ps += KS) {
+                            int ks = Math.min(KS, kb - ps);
+                            boolean first = ps == 0, last = ps + ks == kb;
+                            int aos = ao + ps * sP;
+                            for (int ch = 0; ch < full; ch++) {
+                                int j = ch * w, bos = bOff + (pc + ps) * ldb + j, co = cOff + j;
+                                int to = ch * rows * w - i0 * w; // chunk ch's rows in the panel, indexed by i
+                                float[] run = acc ? t : c;
+                                int i = i0;
+                                for (; i + 4 <= i1; i += 4) {
+                                    int ro = acc ? to + i * w : co + i * ldc, ldr = acc ? w : ldc;
+                                    rows4x4F(a, aos + i * sI, sI, sP, b, bos, ldb, ks,
+                                            first ? null : run, ro, ldr,
+                                            last ? c : run, last ? co + i * ldc : ro, last ? ldc : ldr, last && acc);
+                                }
+                                for (; i < i1; i++) {
+                                    int ro = acc ? to + i * w : co + i * ldc;
+                                    rows1x4F(a, aos + i * sI, sP, b, bos, ldb, ks, first ? null : run, ro,
+                                            last ? c : run, last ? co + i * ldc : ro, last && acc);
+                                }
                             }
                         }
                     }
+                    int j = full * w, cols = n - j;
+                    int bo = bOff + pc * ldb + j, co = cOff + j;
+                    for (int jj = 0; jj < cols; jj += FL) {
+                        VectorMask<Float> mask = FS.indexInRange(jj, cols);
+                        int i = i0;
+                        for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
+                        for (; i < i1; i++) rows1x1F(a, ao + i * sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, kb, acc, mask);
+                    }
                 }
             }
-        });
+        };
+        if (!parallel || nGroups < 2) body.run(0, nGroups);
+        else shareItems(nGroups, body);
     }
 
-    private static float aAt(float[] a, int aOff, int lda, boolean transA, int i, int p) {
-        return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-    }
-
-    /** rows [i, i+r) (r <= 4) times columns [j, j + 2 vectors). */
-    private static void rowsBlockF(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
-                                   float[] c, int cOff, int ldc, int i, int r, int j, int p0, int kb, boolean acc) {
-        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int p = p0; p < p0 + kb; p++) {
-            int bo = bOff + p * ldb + j;
-            FloatVector b0 = FloatVector.fromArray(FS, b, bo), b1 = FloatVector.fromArray(FS, b, bo + FL);
-            FloatVector a0 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i, p));
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            if (r > 1) {
-                FloatVector a1 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i + 1, p));
-                c10 = a1.fma(b0, c10);
-                c11 = a1.fma(b1, c11);
+    /**
+     * Runs items [0, n) of {@code body} on the calling thread and on the pool's workers together: each takes the
+     * next unclaimed item until none is left, and the caller returns once every item is done. The caller never
+     * waits for a worker to start (a worker that wakes late finds nothing to do), which matters on a busy machine
+     * where waking a parked worker can cost more than a small product. Each item is computed by one thread, so the
+     * results do not depend on who ran what.
+     */
+    static void shareItems(int n, Par.Range body) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            for (int i; (i = next.getAndIncrement()) < n; ) {
+                try {
+                    body.run(i, i + 1);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.incrementAndGet();
+                }
             }
-            if (r > 2) {
-                FloatVector a2 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i + 2, p));
-                c20 = a2.fma(b0, c20);
-                c21 = a2.fma(b1, c21);
-            }
-            if (r > 3) {
-                FloatVector a3 = FloatVector.broadcast(FS, aAt(a, aOff, lda, transA, i + 3, p));
-                c30 = a3.fma(b0, c30);
-                c31 = a3.fma(b1, c31);
-            }
+        };
+        int helpers = Math.min(Par.POOL.getParallelism(), n) - 1;
+        if (ForkJoinTask.getPool() == Par.POOL) helpers = 0; // already on a worker: its siblings are busy
+        for (int h = 0; h < helpers; h++) Par.POOL.execute(work);
+        work.run();
+        for (int spins = 0; done.get() < n; spins++) { // only items a worker has claimed are left
+            if (spins < 1 << 12) Thread.onSpinWait();
+            else Thread.yield();
         }
-        int co = cOff + i * ldc + j;
-        store(c00, c, co, acc);
-        store(c01, c, co + FL, acc);
-        if (r > 1) { store(c10, c, co + ldc, acc); store(c11, c, co + ldc + FL, acc); }
-        if (r > 2) { store(c20, c, co + 2 * ldc, acc); store(c21, c, co + 2 * ldc + FL, acc); }
-        if (r > 3) { store(c30, c, co + 3 * ldc, acc); store(c31, c, co + 3 * ldc + FL, acc); }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error e) throw e;
+        if (t != null) throw new IllegalStateException(t);
+    }
+
+    /**
+     * 4 rows (A(i+r, p) = a[ao + r*sI + p*sP]) times 4 full vectors of columns, over kb steps of p, from running sums
+     * in {@code in} (rows {@code io + r*ldi}; null: from zero), into {@code out} (rows {@code oo + r*ldo}), adding
+     * what {@code out} holds when {@code add}.
+     */
+    private static void rows4x4F(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb, int kb,
+                                 float[] in, int io, int ldi, float[] out, int oo, int ldo, boolean add) {
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        if (in == null) {
+            FloatVector z = FloatVector.zero(FS);
+            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
+        } else {
+            int i1 = io + ldi, i2 = i1 + ldi, i3 = i2 + ldi;
+            c00 = FloatVector.fromArray(FS, in, io); c01 = FloatVector.fromArray(FS, in, io + FL);
+            c02 = FloatVector.fromArray(FS, in, io + 2 * FL); c03 = FloatVector.fromArray(FS, in, io + 3 * FL);
+            c10 = FloatVector.fromArray(FS, in, i1); c11 = FloatVector.fromArray(FS, in, i1 + FL);
+            c12 = FloatVector.fromArray(FS, in, i1 + 2 * FL); c13 = FloatVector.fromArray(FS, in, i1 + 3 * FL);
+            c20 = FloatVector.fromArray(FS, in, i2); c21 = FloatVector.fromArray(FS, in, i2 + FL);
+            c22 = FloatVector.fromArray(FS, in, i2 + 2 * FL); c23 = FloatVector.fromArray(FS, in, i2 + 3 * FL);
+            c30 = FloatVector.fromArray(FS, in, i3); c31 = FloatVector.fromArray(FS, in, i3 + FL);
+            c32 = FloatVector.fromArray(FS, in, i3 + 2 * FL); c33 = FloatVector.fromArray(FS, in, i3 + 3 * FL);
+        }
+        int s2 = 2 * sI, s3 = 3 * sI;
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL),
+                    b2 = FloatVector.fromArray(FS, b, bi + 2 * FL), b3 = FloatVector.fromArray(FS, b, bi + 3 * FL);
+            FloatVector av = FloatVector.broadcast(FS, a[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(FS, a[ai + sI]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(FS, a[ai + s2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(FS, a[ai + s3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+        }
+        // one store sequence in a loop over the rows: 16 inlined copies of it would exceed C2's inlining budget,
+        // and a vector handed to a call that is not inlined gets boxed (allocated) on every use
+        for (int r = 0, o = oo; r < 4; r++, o += ldo) {
+            FloatVector x0 = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : c30;
+            FloatVector x1 = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : c31;
+            FloatVector x2 = r == 0 ? c02 : r == 1 ? c12 : r == 2 ? c22 : c32;
+            FloatVector x3 = r == 0 ? c03 : r == 1 ? c13 : r == 2 ? c23 : c33;
+            if (add) {
+                x0 = x0.add(FloatVector.fromArray(FS, out, o));
+                x1 = x1.add(FloatVector.fromArray(FS, out, o + FL));
+                x2 = x2.add(FloatVector.fromArray(FS, out, o + 2 * FL));
+                x3 = x3.add(FloatVector.fromArray(FS, out, o + 3 * FL));
+            }
+            x0.intoArray(out, o);
+            x1.intoArray(out, o + FL);
+            x2.intoArray(out, o + 2 * FL);
+            x3.intoArray(out, o + 3 * FL);
+        }
+    }
+
+    /** One row times 4 full vectors of columns (see rows4x4F). */
+    private static void rows1x4F(float[] a, int ao, int sP, float[] b, int bo, int ldb, int kb,
+                                 float[] in, int io, float[] out, int oo, boolean add) {
+        FloatVector c0, c1, c2, c3;
+        if (in == null) {
+            c0 = FloatVector.zero(FS); c1 = c0; c2 = c0; c3 = c0;
+        } else {
+            c0 = FloatVector.fromArray(FS, in, io); c1 = FloatVector.fromArray(FS, in, io + FL);
+            c2 = FloatVector.fromArray(FS, in, io + 2 * FL); c3 = FloatVector.fromArray(FS, in, io + 3 * FL);
+        }
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            FloatVector av = FloatVector.broadcast(FS, a[ai]);
+            c0 = av.fma(FloatVector.fromArray(FS, b, bi), c0);
+            c1 = av.fma(FloatVector.fromArray(FS, b, bi + FL), c1);
+            c2 = av.fma(FloatVector.fromArray(FS, b, bi + 2 * FL), c2);
+            c3 = av.fma(FloatVector.fromArray(FS, b, bi + 3 * FL), c3);
+        }
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(FS, out, oo));
+            c1 = c1.add(FloatVector.fromArray(FS, out, oo + FL));
+            c2 = c2.add(FloatVector.fromArray(FS, out, oo + 2 * FL));
+            c3 = c3.add(FloatVector.fromArray(FS, out, oo + 3 * FL));
+        }
+        c0.intoArray(out, oo);
+        c1.intoArray(out, oo + FL);
+        c2.intoArray(out, oo + 2 * FL);
+        c3.intoArray(out, oo + 3 * FL);
+    }
+
+    /** 8 rows times one vector of columns, of which {@code mask} selects the ones that exist. */
+    private static void rows8x1F(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb,
+                                 float[] c, int co, int ldc, int kb, boolean acc, VectorMask<Float> mask) {
+        FloatVector z = FloatVector.zero(FS);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        int s2 = 2 * sI, s3 = 3 * sI, s4 = 4 * sI, s5 = 5 * sI, s6 = 6 * sI, s7 = 7 * sI;
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi, mask);
+            c0 = FloatVector.broadcast(FS, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(FS, a[ai + sI]).fma(b0, c1);
+            c2 = FloatVector.broadcast(FS, a[ai + s2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(FS, a[ai + s3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(FS, a[ai + s4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(FS, a[ai + s5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(FS, a[ai + s6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(FS, a[ai + s7]).fma(b0, c7);
+        }
+        for (int r = 0; r < 8; r++, co += ldc) { // one store sequence (see rows4x4F)
+            FloatVector x = r == 0 ? c0 : r == 1 ? c1 : r == 2 ? c2 : r == 3 ? c3 : r == 4 ? c4 : r == 5 ? c5 : r == 6 ? c6 : c7;
+            if (acc) x = x.add(FloatVector.fromArray(FS, c, co, mask));
+            x.intoArray(c, co, mask);
+        }
+    }
+
+    /** One row times one masked vector of columns. */
+    private static void rows1x1F(float[] a, int ao, int sP, float[] b, int bo, int ldb, float[] c, int co, int kb,
+                                 boolean acc, VectorMask<Float> mask) {
+        FloatVector c0 = FloatVector.zero(FS);
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            c0 = FloatVector.broadcast(FS, a[ai]).fma(FloatVector.fromArray(FS, b, bi, mask), c0);
+        }
+        storeMasked(c0, c, co, acc, mask);
+    }
+
+    private static void storeMasked(FloatVector part, float[] c, int o, boolean acc, VectorMask<Float> mask) {
+        (acc ? part.add(FloatVector.fromArray(FS, c, o, mask)) : part).intoArray(c, o, mask);
     }
 
     /** C = partial, or partial + C for later k blocks (the packed kernel's order). */

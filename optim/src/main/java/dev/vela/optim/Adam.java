@@ -83,9 +83,10 @@ public class Adam extends Optimizer {
             newSlots.put("vhat", vUsed);
         }
         Tensor bc1 = s.powT(beta1).rsub(1.0);
-        Tensor bc2Sqrt = s.powT(beta2).rsub(1.0).sqrt();
+        // 1 / sqrt(1 - b2^t) as a scalar factor: one division per element (m / denom) instead of two
+        Tensor invBc2Sqrt = s.powT(beta2).rsub(1.0).sqrt().rdiv(1.0);
         Tensor stepSize = s.as(s.lr().div(bc1), p);
-        Tensor denom = vUsed.sqrt().div(s.as(bc2Sqrt, p)).add(epsilon);
+        Tensor denom = vUsed.sqrt().mul(s.as(invBc2Sqrt, p)).add(epsilon);
         return p.sub(m.div(denom).mul(stepSize));
     }
 

@@ -7,8 +7,11 @@ package dev.vela.perf;
 import dev.vela.Autograd;
 import dev.vela.DType;
 import dev.vela.Generator;
+import dev.vela.K;
+import dev.vela.KFunction;
 import dev.vela.NN;
 import dev.vela.Tensor;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,6 +37,8 @@ public class KernelBench {
     public int size;
 
     Tensor a, b, rows, image, kernel;
+    /** The same ops compiled, with outputs reused: the kernels without a new output tensor per call. */
+    KFunction expFn, tanhFn, sigmoidFn;
 
     @Setup
     public void setup() {
@@ -43,6 +48,10 @@ public class KernelBench {
         rows = a.reshape(size / 1024, 1024);
         image = g.normal(DType.FLOAT32, 0, 1, 8, 28, 28, 32);
         kernel = g.normal(DType.FLOAT32, 0, 0.1, 3, 3, 32, 32);
+        Tensor x = K.placeholder("x", DType.FLOAT32, size);
+        expFn = K.function(List.of(x), List.of(x.exp())).reuseOutputs(true);
+        tanhFn = K.function(List.of(x), List.of(x.tanh())).reuseOutputs(true);
+        sigmoidFn = K.function(List.of(x), List.of(x.sigmoid())).reuseOutputs(true);
     }
 
     /** Bytes moved: read a and b, write the result. */
@@ -73,6 +82,19 @@ public class KernelBench {
             return a.sigmoid();
         }
     }
+
+    /*
+     * exp, tanh and sigmoid into a reused output (a compiled function with reuseOutputs): the op's cost without
+     * allocating and zeroing a new output tensor, which at 64K elements costs about as much as the kernel here.
+     */
+    @Benchmark
+    public Tensor expReused() { return expFn.call(a).get(0); }
+
+    @Benchmark
+    public Tensor tanhReused() { return tanhFn.call(a).get(0); }
+
+    @Benchmark
+    public Tensor sigmoidReused() { return sigmoidFn.call(a).get(0); }
 
     /** Whole-tensor sum (bytes moved: one read of a). */
     @Benchmark

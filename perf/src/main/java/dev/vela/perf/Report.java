@@ -89,7 +89,7 @@ public final class Report {
                 case "sum" -> 4.0 * n;
                 default -> 8.0 * n;
             };
-            if (op.equals("exp") || op.equals("tanh") || op.equals("sigmoid")) {
+            if (op.replace("Reused", "").matches("exp|tanh|sigmoid")) {
                 double ge = n / seconds / 1e9;
                 return new Line(name, ge, "Gelem/s", 100 * ge / 2.0, "target 2 Gelem/s");
             }

@@ -1,0 +1,193 @@
+// The float32 exp, tanh and sigmoid vector kernels (own range reduction and polynomials): special values and
+// boundaries exactly as Math gives them, and an ulp-error sweep over a dense set of floats.
+package dev.vela.cpu;
+
+import dev.vela.spi.UnaryOp;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class TranscendentalKernelsTest {
+
+    /** Runs the vector kernel over {@code x} (padded so every value goes through a full vector and the tail path). */
+    static float[] run(UnaryOp op, float... x) {
+        float[] out = new float[x.length];
+        VectorKernels.unary(op, 0, 0, x, 0, 1, out, 0, x.length);
+        // each value alone (the tail path) must give the same bits
+        for (int i = 0; i < x.length; i++) {
+            float[] one = new float[1];
+            VectorKernels.unary(op, 0, 0, x, i, 1, one, 0, 1);
+            assertEquals(Float.floatToIntBits(out[i]), Float.floatToIntBits(one[0]), op + " of " + x[i] + " alone");
+        }
+        return out;
+    }
+
+    /** Distance in representable floats (inf counts as the float after MAX_VALUE; NaN only matches NaN). */
+    static long ulps(float a, float b) {
+        if (Float.isNaN(a) || Float.isNaN(b)) return Float.isNaN(a) && Float.isNaN(b) ? 0 : Long.MAX_VALUE;
+        return Math.abs(ordered(a) - ordered(b));
+    }
+
+    static long ordered(float f) {
+        int i = Float.floatToRawIntBits(f);
+        return i < 0 ? -(long) (i & 0x7fffffff) : i;
+    }
+
+    static float expRef(float x) { return (float) Math.exp(x); }
+
+    static float tanhRef(float x) { return (float) Math.tanh(x); }
+
+    /** The scalar reference's formula, in float. */
+    static float sigmoidRef(float x) { return 1f / (1f + (float) Math.exp(-x)); }
+
+    static void assertBits(float want, float got, String what) {
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), what + ": want " + want + " got " + got);
+    }
+
+    // ------------------------------------------------------------------ special values
+
+    @Test
+    void expSpecialValues() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            Float.MIN_NORMAL, -Float.MIN_NORMAL, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f, 89f, -104f, 200f, -200f};
+        float[] y = run(UnaryOp.EXP, x);
+        assertTrue(Float.isNaN(y[0]), "exp(NaN)");
+        assertBits(Float.POSITIVE_INFINITY, y[1], "exp(+inf)");
+        assertBits(0f, y[2], "exp(-inf)");
+        for (int i = 3; i <= 8; i++) assertBits(1f, y[i], "exp(" + x[i] + ")");
+        assertBits(Float.POSITIVE_INFINITY, y[9], "exp(1e30)");
+        assertBits(0f, y[10], "exp(-1e30)");
+        assertBits(Float.POSITIVE_INFINITY, y[11], "exp(MAX)");
+        assertBits(0f, y[12], "exp(-MAX)");
+        assertBits(expRef(1f), y[13], "exp(1)");
+        assertBits(expRef(-1f), y[14], "exp(-1)");
+        assertBits(Float.POSITIVE_INFINITY, y[15], "exp(89)");
+        assertBits(0f, y[16], "exp(-104)");
+        assertBits(Float.POSITIVE_INFINITY, y[17], "exp(200)");
+        assertBits(0f, y[18], "exp(-200)");
+    }
+
+    @Test
+    void expOverflowAndUnderflowBoundaries() {
+        // the last float whose exp is finite, the first below which it is subnormal, the last with a nonzero result
+        float lastFinite = lastBelow(x -> !Float.isInfinite(expRef(x)), 80f, 100f);
+        float firstNormal = lastBelow(x -> expRef(x) < Float.MIN_NORMAL, -90f, -80f);
+        float lastNonzero = lastBelow(x -> expRef(x) == 0f, -110f, -100f);
+        for (float centre : new float[] {lastFinite, firstNormal, lastNonzero}) {
+            float[] x = new float[4001];
+            for (int i = 0; i < x.length; i++) x[i] = Float.intBitsToFloat(Float.floatToRawIntBits(centre) + (i - 2000) * (centre < 0 ? -1 : 1));
+            float[] y = run(UnaryOp.EXP, x);
+            for (int i = 0; i < x.length; i++) {
+                assertTrue(ulps(expRef(x[i]), y[i]) <= 1, "exp(" + x[i] + ") = " + y[i] + ", Math gives " + expRef(x[i]));
+            }
+        }
+        assertBits(Float.POSITIVE_INFINITY, run(UnaryOp.EXP, Math.nextUp(lastFinite + 0.01f))[0], "just past overflow");
+        assertBits(0f, run(UnaryOp.EXP, lastNonzero - 0.01f)[0], "just past underflow");
+        assertTrue(run(UnaryOp.EXP, firstNormal + 1f)[0] >= Float.MIN_NORMAL);
+        float sub = run(UnaryOp.EXP, firstNormal - 5f)[0];
+        assertTrue(sub > 0 && sub < Float.MIN_NORMAL, "a subnormal result: " + sub);
+    }
+
+    /** The largest float in [lo, hi] at which {@code p} is false, for p false below some point and true above. */
+    static float lastBelow(java.util.function.Predicate<Float> p, float lo, float hi) {
+        // p(lo) must differ from p(hi); bisect on the ordered bit patterns
+        boolean pl = p.test(lo);
+        long a = ordered(lo), b = ordered(hi);
+        while (b - a > 1) {
+            long m = (a + b) / 2;
+            if (p.test(fromOrdered(m)) == pl) a = m;
+            else b = m;
+        }
+        return fromOrdered(a);
+    }
+
+    static float fromOrdered(long o) {
+        return o < 0 ? Float.intBitsToFloat((int) (-o) | 0x80000000) : Float.intBitsToFloat((int) o);
+    }
+
+    @Test
+    void tanhSpecialValues() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            Float.MIN_NORMAL, -Float.MIN_NORMAL, 1e-20f, -1e-20f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE, 9.5f, -9.5f,
+            0.625f, -0.625f, Math.nextDown(0.625f), -Math.nextDown(0.625f), 20f, -20f};
+        float[] y = run(UnaryOp.TANH, x);
+        assertTrue(Float.isNaN(y[0]), "tanh(NaN)");
+        assertBits(1f, y[1], "tanh(+inf)");
+        assertBits(-1f, y[2], "tanh(-inf)");
+        for (int i = 3; i <= 10; i++) assertBits(x[i], y[i], "tanh(" + x[i] + ") keeps the value and the sign");
+        for (int i = 11; i < x.length; i++) {
+            assertTrue(ulps(tanhRef(x[i]), y[i]) <= 1, "tanh(" + x[i] + ") = " + y[i] + ", Math gives " + tanhRef(x[i]));
+        }
+        assertBits(1f, y[11], "tanh(1e30)");
+        assertBits(-1f, y[12], "tanh(-1e30)");
+    }
+
+    @Test
+    void sigmoidSpecialValues() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            1e30f, -1e30f, 89f, -89f, 17f, -17f, 100f, -100f};
+        float[] y = run(UnaryOp.SIGMOID, x);
+        assertTrue(Float.isNaN(y[0]), "sigmoid(NaN)");
+        assertBits(1f, y[1], "sigmoid(+inf)");
+        assertBits(0f, y[2], "sigmoid(-inf)");
+        for (int i = 3; i <= 6; i++) assertBits(0.5f, y[i], "sigmoid(" + x[i] + ")");
+        for (int i = 7; i < x.length; i++) {
+            assertTrue(ulps(sigmoidRef(x[i]), y[i]) <= 2, "sigmoid(" + x[i] + ") = " + y[i] + ", reference " + sigmoidRef(x[i]));
+        }
+        assertBits(0f, y[10], "sigmoid(-89): exp(89) overflows float, as in the scalar reference");
+    }
+
+    // ------------------------------------------------------------------ dense sweeps
+
+    /** Every 97th float of both signs up to 120 in magnitude, through the kernel in blocks. */
+    static void sweep(UnaryOp op, java.util.function.DoubleUnaryOperator exact, java.util.function.Function<Float, Float> reference,
+                      long maxVsReference, long maxVsExact, float exactFrom) {
+        int top = Float.floatToRawIntBits(120f);
+        float[] x = new float[1 << 15], y = new float[x.length];
+        long worstRef = 0, worstExact = 0, n = 0;
+        float worstRefX = 0, worstExactX = 0;
+        for (int sign = 0; sign < 2; sign++) {
+            int k = 0;
+            for (int b = 0; ; b += 97) {
+                boolean last = b > top;
+                if (!last) x[k++] = Float.intBitsToFloat(b | (sign << 31));
+                if (k == x.length || (last && k > 0)) {
+                    VectorKernels.unary(op, 0, 0, x, 0, 1, y, 0, k);
+                    for (int i = 0; i < k; i++) {
+                        long dr = ulps(reference.apply(x[i]), y[i]);
+                        if (dr > worstRef) { worstRef = dr; worstRefX = x[i]; }
+                        if (x[i] >= exactFrom) {
+                            long de = ulps((float) exact.applyAsDouble(x[i]), y[i]);
+                            if (de > worstExact) { worstExact = de; worstExactX = x[i]; }
+                        }
+                    }
+                    n += k;
+                    k = 0;
+                }
+                if (last) break;
+            }
+        }
+        assertTrue(n > 5_000_000, "swept " + n);
+        if (worstRef > maxVsReference) fail(op + ": " + worstRef + " ulps from the scalar reference at x = " + worstRefX);
+        if (worstExact > maxVsExact) fail(op + ": " + worstExact + " ulps from the exact value at x = " + worstExactX);
+    }
+
+    @Test
+    void expIsWithinOneUlp() {
+        sweep(UnaryOp.EXP, Math::exp, TranscendentalKernelsTest::expRef, 1, 1, Float.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void tanhIsWithinOneUlp() {
+        sweep(UnaryOp.TANH, Math::tanh, TranscendentalKernelsTest::tanhRef, 1, 1, Float.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void sigmoidIsWithinTwoUlpsOfTheExactValue() {
+        // the scalar reference computes 1 / (1 + e^-x) in float too, so the two may round apart by a few ulps where
+        // 1 + e^-x is large; against the exact value (where the float formula does not overflow) both stay close
+        sweep(UnaryOp.SIGMOID, v -> 1 / (1 + Math.exp(-v)), TranscendentalKernelsTest::sigmoidRef, 4, 2, -87f);
+    }
+}
