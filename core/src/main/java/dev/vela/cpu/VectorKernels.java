@@ -1015,6 +1015,11 @@ public final class VectorKernels {
 
     private static double sumF(float[] x, int off, int n) {
         final int step = 4 * DL;
+        if (n < step) { // no vector step: the same in-order double sum, without the lane machinery (short rows)
+            double s = 0;
+            for (int i = 0; i < n; i++) s += x[off + i];
+            return s;
+        }
         double[] lanes = SCRATCH.get().lanes;
         double total = 0;
         for (int blk = 0; blk < n; blk += BLOCK) {
