@@ -205,7 +205,7 @@ public final class CudaBackend implements Backend {
     public synchronized Object toArray(View v, DType as) {
         View c = v.isContiguous() && v.storage().dtype() == as ? v : contiguousCopy(v, as);
         try {
-            Object host = c.size() == 0 ? emptyArray(as) : ctx.copyToHost(cs(c).ptr(c.offset()), as, c.size());
+            Object host = ctx.copyToHost(cs(c).ptr(c.offset()), as, c.size()); // an empty array when size is 0
             if (as == DType.BOOL) {
                 byte[] b = (byte[]) host;
                 boolean[] r = new boolean[b.length];
@@ -216,16 +216,6 @@ public final class CudaBackend implements Backend {
         } finally {
             release(c, v);
         }
-    }
-
-    private static Object emptyArray(DType t) {
-        return switch (t) {
-            case FLOAT32 -> new float[0];
-            case FLOAT64 -> new double[0];
-            case INT32 -> new int[0];
-            case INT64 -> new long[0];
-            case BOOL -> new byte[0];
-        };
     }
 
     @Override
