@@ -453,6 +453,30 @@ class VectorKernelsTest {
 
     // ------------------------------------------------------------------ matmul
 
+    /**
+     * The build runs this class twice, once with {@code -XX:UseAVX=2}: check that the flag really gave 256-bit
+     * vectors and the 6-row float tile there, and the 12-row tile wherever vectors are 512 bits.
+     */
+    @Test
+    void registerTileFollowsVectorWidth() {
+        boolean avx2Run = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:UseAVX=2");
+        if (avx2Run) assertEquals(8, VectorKernels.FL, "float lanes with -XX:UseAVX=2");
+        assertEquals(VectorKernels.FL >= 16 ? 12 : 6, VectorKernels.MRF, "float register tile rows for " + VectorKernels.FL + " lanes");
+    }
+
+    /** Products large enough for the packed path (m, k > 64, n > 256), with full and partial 12- and 6-row panels. */
+    @ParameterizedTest
+    @MethodSource("packedCases")
+    void packedMatmulMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
+        matmulFloatMatchesNaive(m, n, k, transA, transB);
+    }
+
+    static Stream<Arguments> packedCases() {
+        int[][] shapes = {{97, 300, 70}, {200, 290, 300}, {131, 513, 257}};
+        return Stream.of(shapes).flatMap(s -> Stream.of(new boolean[][] {{false, false}, {false, true}, {true, false}, {true, true}})
+                .map(t -> Arguments.of(s[0], s[1], s[2], t[0], t[1])));
+    }
+
     static Stream<Arguments> matmulCases() {
         int[][] shapes = {{1, 1, 1}, {7, 9, 13}, {33, 17, 9}, {64, 64, 64}, {130, 70, 257}, {3, 5, 0}, {2, 1, 600},
             {1, 300, 40}, {300, 200, 150}, {20, 400, 100}, {97, 1100, 3}};
