@@ -43,22 +43,32 @@ public final class SoftmaxKernels {
         return m;
     }
 
-    /** Writes exp(x - m) to out and returns the sum (in double). */
+    /**
+     * Writes exp(x - m) to out and returns the sum (in double): each float vector is widened into two double
+     * vectors of running sums (no horizontal add per vector), whose lanes are added in a fixed order at the end.
+     */
     static double expShiftSum(float[] x, int o, float[] out, int oo, int n, float m) {
         int ub = FS.loopBound(n);
-        double s = 0;
         FloatVector vm = FloatVector.broadcast(FS, m);
+        DoubleVector lo = DoubleVector.zero(DS), hi = lo;
+        int parts = FS.length() / DS.length(); // 2 where doubles are as wide as floats' vector; 1 on odd shapes
         for (int i = 0; i < ub; i += FS.length()) {
             FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, x, o + i).sub(vm));
             e.intoArray(out, oo + i);
-            s += e.reduceLanes(VectorOperators.ADD);
+            lo = lo.add(e.convertShape(VectorOperators.F2D, DS, 0));
+            if (parts > 1) hi = hi.add(e.convertShape(VectorOperators.F2D, DS, 1));
         }
         if (ub < n) {
             VectorMask<Float> tail = FS.indexInRange(ub, n);
             FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, x, o + ub, tail).sub(vm));
             e.intoArray(out, oo + ub, tail);
-            s += e.reduceLanes(VectorOperators.ADD, tail);
+            e = e.blend(0f, tail.not());
+            lo = lo.add(e.convertShape(VectorOperators.F2D, DS, 0));
+            if (parts > 1) hi = hi.add(e.convertShape(VectorOperators.F2D, DS, 1));
         }
+        DoubleVector all = lo.add(hi);
+        double s = 0;
+        for (int l = 0; l < DS.length(); l++) s += all.lane(l);
         return s;
     }
 

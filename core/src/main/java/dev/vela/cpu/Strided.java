@@ -56,10 +56,48 @@ final class Strided {
     /** Stride of operand {@code o} along the row. */
     int innerStride(int o) { return strides[o][shape.length - 1]; }
 
-    /** Visits all rows, in parallel when the work is large. */
+    /** Elements from which a space of fewer rows than threads is split inside its rows. */
+    static final long SPLIT_ROWS_FROM = 1 << 18;
+    /** Pieces of a split row are multiples of this many elements (whole vectors, whole cache lines). */
+    static final int PIECE_ALIGN = 64;
+
+    /**
+     * Visits all rows, in parallel when the work is large. A space of few long rows (a contiguous tensor is one
+     * row) is cut into pieces of rows, so both cores stream it; row kernels here are elementwise, so where a
+     * row is cut does not change any element's result.
+     */
     void forEachRow(Row fn) {
         if (rows == 0) return;
+        int threads = Par.POOL.getParallelism();
+        if (threads > 1 && rows < 2L * threads && rows * inner >= SPLIT_ROWS_FROM) {
+            int pieces = (int) Math.max(1, (2L * threads + rows - 1) / rows);
+            int piece = (int) (((inner + (long) pieces - 1) / pieces + PIECE_ALIGN - 1) / PIECE_ALIGN * PIECE_ALIGN);
+            int perRow = (inner + piece - 1) / piece;
+            Par.forRange(rows * perRow, piece, (lo, hi) -> {
+                for (long item = lo; item < hi; item++) {
+                    long r = item / perRow;
+                    int start = (int) (item % perRow) * piece, len = Math.min(piece, inner - start);
+                    visitPiece(r, start, len, fn);
+                }
+            });
+            return;
+        }
         Par.forRange(rows, inner, (lo, hi) -> visit(lo, hi, fn));
+    }
+
+    /** Elements [start, start+len) of row r. */
+    private void visitPiece(long r, int start, int len, Row fn) {
+        int ops = strides.length, outer = shape.length - 1;
+        long[] offs = new long[ops];
+        for (int o = 0; o < ops; o++) {
+            long off = base[o], rem = r;
+            for (int d = outer - 1; d >= 0; d--) {
+                off += (rem % shape[d]) * strides[o][d];
+                rem /= shape[d];
+            }
+            offs[o] = off + (long) start * strides[o][outer];
+        }
+        fn.run(offs, len);
     }
 
     /** Visits all rows on the calling thread. */

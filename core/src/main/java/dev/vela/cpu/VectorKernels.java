@@ -1021,6 +1021,9 @@ public final class VectorKernels {
         }
     }
 
+    /** Sums of at least this many elements add their blocks on all cores (the blocks are then added in order). */
+    static final int PARALLEL_SUM = 1 << 20;
+
     private static double sumF(float[] x, int off, int n) {
         final int step = 4 * DL;
         if (n < step) { // no vector step: the same in-order double sum, without the lane machinery (short rows)
@@ -1028,26 +1031,42 @@ public final class VectorKernels {
             for (int i = 0; i < n; i++) s += x[off + i];
             return s;
         }
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        if (n >= PARALLEL_SUM && Par.POOL.getParallelism() > 1) {
+            // each block's sum as on one thread, then the same in-order total: the bits do not depend on the split
+            double[] part = new double[blocks];
+            Par.forRange(blocks, BLOCK, (lo, hi) -> {
+                double[] lanes = SCRATCH.get().lanes;
+                for (long b = lo; b < hi; b++) part[(int) b] = sumBlockF(x, off, (int) b * BLOCK, Math.min(n, (int) b * BLOCK + BLOCK), lanes);
+            });
+            double total = 0;
+            for (double s : part) total += s;
+            return total;
+        }
         double[] lanes = SCRATCH.get().lanes;
         double total = 0;
-        for (int blk = 0; blk < n; blk += BLOCK) {
-            int end = Math.min(n, blk + BLOCK), i = blk;
-            DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
-            for (; i <= end - step; i += step) {
-                int o = off + i;
-                s0 = s0.add(FloatVector.fromArray(FH, x, o).convertShape(VectorOperators.F2D, DS, 0));
-                s1 = s1.add(FloatVector.fromArray(FH, x, o + DL).convertShape(VectorOperators.F2D, DS, 0));
-                s2 = s2.add(FloatVector.fromArray(FH, x, o + 2 * DL).convertShape(VectorOperators.F2D, DS, 0));
-                s3 = s3.add(FloatVector.fromArray(FH, x, o + 3 * DL).convertShape(VectorOperators.F2D, DS, 0));
-            }
-            // lanes are combined in a fixed order (reduceLanes leaves the order of float additions unspecified)
-            s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-            double s = 0;
-            for (int l = 0; l < DL; l++) s += lanes[l];
-            for (; i < end; i++) s += x[off + i];
-            total += s;
-        }
+        for (int blk = 0; blk < n; blk += BLOCK) total += sumBlockF(x, off, blk, Math.min(n, blk + BLOCK), lanes);
         return total;
+    }
+
+    /** The double sum of x[off+i] for i in [from, end): four vector accumulators, lanes combined in a fixed order. */
+    private static double sumBlockF(float[] x, int off, int from, int end, double[] lanes) {
+        final int step = 4 * DL;
+        int i = from;
+        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
+        for (; i <= end - step; i += step) {
+            int o = off + i;
+            s0 = s0.add(FloatVector.fromArray(FH, x, o).convertShape(VectorOperators.F2D, DS, 0));
+            s1 = s1.add(FloatVector.fromArray(FH, x, o + DL).convertShape(VectorOperators.F2D, DS, 0));
+            s2 = s2.add(FloatVector.fromArray(FH, x, o + 2 * DL).convertShape(VectorOperators.F2D, DS, 0));
+            s3 = s3.add(FloatVector.fromArray(FH, x, o + 3 * DL).convertShape(VectorOperators.F2D, DS, 0));
+        }
+        // lanes are combined in a fixed order (reduceLanes leaves the order of float additions unspecified)
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        double s = 0;
+        for (int l = 0; l < DL; l++) s += lanes[l];
+        for (; i < end; i++) s += x[off + i];
+        return s;
     }
 
     private static double prodF(float[] x, int off, int n) {
