@@ -31,16 +31,32 @@ public final class SoftmaxKernels {
     // the vector kernels' float exp for every element, so a value's result does not depend on its position
 
     static float rowMax(float[] x, int o, int n) {
-        int ub = FS.loopBound(n);
-        FloatVector acc = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < ub; i += FS.length()) acc = acc.max(FloatVector.fromArray(FS, x, o + i));
+        final int L = FS.length();
+        int ub = FS.loopBound(n), ub4 = n - n % (4 * L);
+        // four running maxima: a float vector max is several dependent instructions (NaN and -0 rules), so one
+        // chain would wait on itself; max is associative, so the split does not change the result
+        FloatVector ninf = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY), a0 = ninf, a1 = ninf, a2 = ninf, a3 = ninf;
+        VectorMask<Float> nan = FS.maskAll(false); // NaN is tracked apart: a vector MAX need not carry it through
+        int i = 0;
+        for (; i < ub4; i += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(FS, x, o + i), v1 = FloatVector.fromArray(FS, x, o + i + L),
+                    v2 = FloatVector.fromArray(FS, x, o + i + 2 * L), v3 = FloatVector.fromArray(FS, x, o + i + 3 * L);
+            a0 = a0.max(v0); a1 = a1.max(v1); a2 = a2.max(v2); a3 = a3.max(v3);
+            nan = nan.or(v0.compare(VectorOperators.NE, v0)).or(v1.compare(VectorOperators.NE, v1))
+                    .or(v2.compare(VectorOperators.NE, v2)).or(v3.compare(VectorOperators.NE, v3));
+        }
+        for (; i < ub; i += L) {
+            FloatVector v = FloatVector.fromArray(FS, x, o + i);
+            a0 = a0.max(v);
+            nan = nan.or(v.compare(VectorOperators.NE, v));
+        }
         if (ub < n) {
             VectorMask<Float> tail = FS.indexInRange(ub, n);
-            acc = acc.max(FloatVector.fromArray(FS, x, o + ub, tail).blend(Float.NEGATIVE_INFINITY, tail.not()));
+            FloatVector v = FloatVector.fromArray(FS, x, o + ub, tail).blend(Float.NEGATIVE_INFINITY, tail.not());
+            a0 = a0.max(v);
+            nan = nan.or(v.compare(VectorOperators.NE, v));
         }
-        float m = acc.reduceLanes(VectorOperators.MAX);
-        for (int i = 0; i < n && m == m; i++) if (x[o + i] != x[o + i]) m = Float.NaN; // vector MAX may drop NaN
-        return m;
+        return nan.anyTrue() ? Float.NaN : a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
     }
 
     /**

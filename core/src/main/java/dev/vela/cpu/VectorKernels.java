@@ -1293,7 +1293,17 @@ public final class VectorKernels {
                     }
                     int j = full * w, cols = n - j;
                     int bo = bOff + pc * ldb + j, co = cOff + j;
-                    for (int jj = 0; jj < cols; jj += FL) {
+                    int jj = 0;
+                    for (; jj + FL < cols; jj += 2 * FL) { // two vectors of columns at a time (conv2d's n = 32)
+                        VectorMask<Float> mask = FS.indexInRange(jj + FL, cols), whole = FS.maskAll(true);
+                        int i = i0;
+                        for (; i + 8 <= i1; i += 8) rows8x2F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
+                        for (; i < i1; i++) {
+                            rows1x1F(a, ao + i * sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, kb, acc, whole);
+                            rows1x1F(a, ao + i * sI, sP, b, bo + jj + FL, ldb, c, co + i * ldc + jj + FL, kb, acc, mask);
+                        }
+                    }
+                    for (; jj < cols; jj += FL) {
                         VectorMask<Float> mask = FS.indexInRange(jj, cols);
                         int i = i0;
                         for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
@@ -1448,6 +1458,40 @@ public final class VectorKernels {
             FloatVector x = r == 0 ? c0 : r == 1 ? c1 : r == 2 ? c2 : r == 3 ? c3 : r == 4 ? c4 : r == 5 ? c5 : r == 6 ? c6 : c7;
             if (acc) x = x.add(FloatVector.fromArray(FS, c, co, mask));
             x.intoArray(c, co, mask);
+        }
+    }
+
+    /** 8 rows times one full and one masked vector of columns (16 accumulators), in the order of {@link #rows8x1F}. */
+    private static void rows8x2F(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb,
+                                 float[] c, int co, int ldc, int kb, boolean acc, VectorMask<Float> mask) {
+        FloatVector z = FloatVector.zero(FS);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        FloatVector d0 = z, d1 = z, d2 = z, d3 = z, d4 = z, d5 = z, d6 = z, d7 = z;
+        int s2 = 2 * sI, s3 = 3 * sI, s4 = 4 * sI, s5 = 5 * sI, s6 = 6 * sI, s7 = 7 * sI;
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL, mask);
+            FloatVector av = FloatVector.broadcast(FS, a[ai]);
+            c0 = av.fma(b0, c0); d0 = av.fma(b1, d0);
+            av = FloatVector.broadcast(FS, a[ai + sI]);
+            c1 = av.fma(b0, c1); d1 = av.fma(b1, d1);
+            av = FloatVector.broadcast(FS, a[ai + s2]);
+            c2 = av.fma(b0, c2); d2 = av.fma(b1, d2);
+            av = FloatVector.broadcast(FS, a[ai + s3]);
+            c3 = av.fma(b0, c3); d3 = av.fma(b1, d3);
+            av = FloatVector.broadcast(FS, a[ai + s4]);
+            c4 = av.fma(b0, c4); d4 = av.fma(b1, d4);
+            av = FloatVector.broadcast(FS, a[ai + s5]);
+            c5 = av.fma(b0, c5); d5 = av.fma(b1, d5);
+            av = FloatVector.broadcast(FS, a[ai + s6]);
+            c6 = av.fma(b0, c6); d6 = av.fma(b1, d6);
+            av = FloatVector.broadcast(FS, a[ai + s7]);
+            c7 = av.fma(b0, c7); d7 = av.fma(b1, d7);
+        }
+        for (int r = 0; r < 8; r++, co += ldc) { // one store sequence (see rows4x4F)
+            FloatVector x = r == 0 ? c0 : r == 1 ? c1 : r == 2 ? c2 : r == 3 ? c3 : r == 4 ? c4 : r == 5 ? c5 : r == 6 ? c6 : c7;
+            FloatVector y = r == 0 ? d0 : r == 1 ? d1 : r == 2 ? d2 : r == 3 ? d3 : r == 4 ? d4 : r == 5 ? d5 : r == 6 ? d6 : d7;
+            store(x, c, co, acc);
+            storeMasked(y, c, co + FL, acc, mask);
         }
     }
 

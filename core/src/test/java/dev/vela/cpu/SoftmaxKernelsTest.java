@@ -47,6 +47,27 @@ class SoftmaxKernelsTest {
         }
     }
 
+    /**
+     * Rows long enough for the unrolled maximum (four vectors at a time), then single vectors, then a masked tail:
+     * a NaN or the row's maximum placed in any of those parts is found.
+     */
+    @Test
+    void longRowsFindNaNAndTheMaximumAnywhere() {
+        int n = 4 * 16 * 3 + 16 + 5; // with 16 or 8 float lanes: unrolled blocks, a single vector or more, a tail
+        for (int pos = 0; pos < n; pos += 7) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float) Math.sin(i) * 3;
+            x[pos] = 50; // the maximum: every other exp(x - 50) is tiny
+            float[] out = new float[n];
+            SoftmaxKernels.rows(x, 0, out, 0, n, 0, 1, false);
+            assertEquals(1.0, out[pos], 1e-6, "maximum at " + pos);
+            assertEquals(50f, SoftmaxKernels.rowMax(x, 0, n), "rowMax with the maximum at " + pos);
+            x[(pos * 5 + 3) % n] = Float.NaN;
+            SoftmaxKernels.rows(x, 0, out, 0, n, 0, 1, false);
+            for (int i = 0; i < n; i++) assertTrue(Float.isNaN(out[i]), "NaN at " + ((pos * 5 + 3) % n) + " makes element " + i + " NaN");
+        }
+    }
+
     @Test
     void hugeLogitsInfinitiesAndNaN() {
         float[] x = {1000, -1000, 999, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY,

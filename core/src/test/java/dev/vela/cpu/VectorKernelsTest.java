@@ -479,7 +479,7 @@ class VectorKernelsTest {
 
     static Stream<Arguments> matmulCases() {
         int[][] shapes = {{1, 1, 1}, {7, 9, 13}, {33, 17, 9}, {64, 64, 64}, {130, 70, 257}, {3, 5, 0}, {2, 1, 600},
-            {1, 300, 40}, {300, 200, 150}, {20, 400, 100}, {97, 1100, 3}};
+            {1, 300, 40}, {300, 200, 150}, {20, 400, 100}, {97, 1100, 3}, {50, 32, 300}, {29, 45, 70}};
         return Stream.of(shapes).flatMap(s -> Stream.of(new boolean[][] {{false, false}, {false, true}, {true, false}, {true, true}})
                 .map(t -> Arguments.of(s[0], s[1], s[2], t[0], t[1])));
     }

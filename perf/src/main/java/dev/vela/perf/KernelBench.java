@@ -38,7 +38,7 @@ public class KernelBench {
 
     Tensor a, b, rows, image, kernel;
     /** The same ops compiled, with outputs reused: the kernels without a new output tensor per call. */
-    KFunction expFn, tanhFn, sigmoidFn;
+    KFunction expFn, tanhFn, sigmoidFn, addFn, softmaxFn;
 
     @Setup
     public void setup() {
@@ -52,6 +52,9 @@ public class KernelBench {
         expFn = K.function(List.of(x), List.of(x.exp())).reuseOutputs(true);
         tanhFn = K.function(List.of(x), List.of(x.tanh())).reuseOutputs(true);
         sigmoidFn = K.function(List.of(x), List.of(x.sigmoid())).reuseOutputs(true);
+        Tensor y = K.placeholder("y", DType.FLOAT32, size), r = K.placeholder("r", DType.FLOAT32, size / 1024, 1024);
+        addFn = K.function(List.of(x, y), List.of(x.add(y))).reuseOutputs(true);
+        softmaxFn = K.function(List.of(r), List.of(r.softmax(-1))).reuseOutputs(true);
     }
 
     /** Bytes moved: read a and b, write the result. */
@@ -95,6 +98,14 @@ public class KernelBench {
 
     @Benchmark
     public Tensor sigmoidReused() { return sigmoidFn.call(a).get(0); }
+
+    /** a + b into a reused output (bytes moved as {@link #add}): the kernel without a new 4-byte-per-element array. */
+    @Benchmark
+    public Tensor addReused() { return addFn.call(a, b).get(0); }
+
+    /** Row softmax into a reused output. */
+    @Benchmark
+    public Tensor softmaxRowsReused() { return softmaxFn.call(rows).get(0); }
 
     /** Whole-tensor sum (bytes moved: one read of a). */
     @Benchmark

@@ -84,7 +84,7 @@ public final class Report {
                 double g = 2.0 * 8 * 28 * 28 * 32 * 9 * 32 / seconds / 1e9;
                 return new Line(name, g, "GFLOP/s", 100 * g / peak, "FMA peak " + peak + " GFLOP/s");
             }
-            double bytes = switch (op) {
+            double bytes = switch (op.replace("Reused", "")) {
                 case "add" -> 12.0 * n;
                 case "sum" -> 4.0 * n;
                 default -> 8.0 * n;
