@@ -207,6 +207,57 @@ final class LinalgOps {
         Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new Unpatches(w), g, n.inputs[0])}; }
     }
 
+    /**
+     * conv2d of x [N,H,W,C] by kernel [KH,KW,C,O] (same float dtype) into [N,OH,OW,O]: patches(x) · kernel
+     * reshaped to [KH*KW*C, O], computed by the backend in one call (on the CPU block by block, without the full
+     * patch matrix). Gradients as for that composition: dx = unpatches(g · kernel^T), dkernel = patches(x)^T · g.
+     */
+    static final class Conv2d extends Op {
+        final Window w;
+
+        Conv2d(Window w) { this.w = w; }
+
+        @Override String name() { return "conv2d"; }
+
+        @Override String key() { return name() + w; }
+
+        @Override
+        Shape inferShape(Tensor[] in) {
+            int[] s = in[0].shape().raw();
+            return Shape.of(s[0], w.oh, w.ow, in[1].shape().dim(3));
+        }
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor x = Kern.contiguous(in[0]), k = Kern.contiguous(in[1]);
+            int[] s = x.shape().raw();
+            int o = k.shape().dim(3), kk = w.kh * w.kw * s[3];
+            int[] os = {s[0], w.oh, w.ow, o};
+            // the kernels write every output element (a product with k = 0 has no patches and stays zero)
+            Tensor out = kk > 0 && x.device().isCpu() ? Kern.emptyUninit(x.dtype(), os, x.device()) : Kern.empty(x.dtype(), os, x.device());
+            if (out.size() == 0 || kk == 0) return out;
+            Kern.be(x).conv2d(x.view(), new View(k.storage, new int[] {kk, o}, new int[] {o, 1}, k.offset),
+                    w.kh, w.kw, w.sh, w.sw, w.padTop, w.padLeft, w.oh, w.ow,
+                    new View(out.storage, new int[] {s[0] * w.oh * w.ow, o}, new int[] {o, 1}, 0));
+            return out;
+        }
+
+        @Override
+        Tensor[] backward(Node n, Tensor g) {
+            Tensor x = n.inputs[0], k = n.inputs[1];
+            int[] s = x.shape().raw();
+            int o = k.shape().dim(3), kk = w.kh * w.kw * s[3];
+            Tensor g2 = g.reshape(-1, o);
+            Tensor dx = x.requiresGrad
+                    ? Op.apply(new Unpatches(w), g2.matmul(k.reshape(kk, o).transpose()).reshape(s[0], w.oh, w.ow, w.kh, w.kw, s[3]), x)
+                    : null;
+            Tensor dk = k.requiresGrad
+                    ? Op.apply(new Patches(w, 0.0), x).reshape(-1, kk).transpose().matmul(g2).reshape(k.shape().raw())
+                    : null;
+            return new Tensor[] {dx, dk};
+        }
+    }
+
     /** col2im: sums patch gradients (input 0) back into an image shaped like input 1; the adjoint of Patches. */
     static final class Unpatches extends Op {
         final Window w;

@@ -25,6 +25,8 @@ public final class NN {
         checkStrides("conv2d", strides);
         int kh = kernel.shape().dim(0), kw = kernel.shape().dim(1), c = kernel.shape().dim(2), o = kernel.shape().dim(3);
         LinalgOps.Window w = LinalgOps.Window.of("conv2d", x.shape().raw(), kh, kw, strides[0], strides[1], padding);
+        if (x.dtype() == kernel.dtype() && x.dtype().isFloating()) return Op.apply(new LinalgOps.Conv2d(w), x, kernel);
+        // mixed float widths (or a non-float operand, which matmul rejects): the composition promotes like matmul
         Tensor cols = Op.apply(new LinalgOps.Patches(w, 0.0), x).reshape(-1, kh * kw * c);
         return cols.matmul(kernel.reshape(kh * kw * c, o)).reshape(-1, w.oh(), w.ow(), o);
     }

@@ -546,6 +546,33 @@ public final class CpuBackend implements Backend {
         int oh = out.shape()[1], ow = out.shape()[2];
         long xo = xc.offset();
         boolean same = xs.dtype == os.dtype;
+        if (same && xs.dtype == DType.FLOAT32) {
+            // one patch row (fixed p) reads kw neighbouring pixels, contiguous in NHWC: one copy for the columns
+            // inside the image, a fill for those in the padding
+            float[] in = (float[]) xs.data, dst = (float[]) os.data;
+            float pad = (float) padValue;
+            int base = (int) out.offset(), xoff = (int) xo;
+            Par.forRange((long) nb * oh, (long) ow * kh * kw * c, (lo, hi) -> {
+                for (long row = lo; row < hi; row++) {
+                    int b = (int) (row / oh), i = (int) (row % oh);
+                    int o = base + (int) row * ow * kh * kw * c;
+                    for (int j = 0; j < ow; j++) {
+                        int x0 = j * sw - padLeft, q0 = Math.max(0, -x0), q1 = Math.min(kw, w - x0);
+                        for (int p = 0; p < kh; p++, o += kw * c) {
+                            int y = i * sh + p - padTop;
+                            if (y < 0 || y >= h || q0 >= q1) {
+                                Arrays.fill(dst, o, o + kw * c, pad);
+                                continue;
+                            }
+                            if (q0 > 0) Arrays.fill(dst, o, o + q0 * c, pad);
+                            System.arraycopy(in, xoff + ((b * h + y) * w + x0 + q0) * c, dst, o + q0 * c, (q1 - q0) * c);
+                            if (q1 < kw) Arrays.fill(dst, o + q1 * c, o + kw * c, pad);
+                        }
+                    }
+                }
+            });
+            return;
+        }
         Par.forRange((long) nb * oh, (long) ow * kh * kw * c, (lo, hi) -> {
             for (long row = lo; row < hi; row++) {
                 int b = (int) (row / oh), i = (int) (row % oh);
@@ -565,6 +592,55 @@ public final class CpuBackend implements Backend {
                         }
                     }
                 }
+            }
+        });
+    }
+
+    /** Patch-matrix rows per block of {@link #conv2d}: about 64K floats of patches, so a block stays in L2. */
+    private static int convBlockRows(int k) { return Math.max(8, (1 << 16) / Math.max(1, k) / 8 * 8); }
+
+    private static final ThreadLocal<float[][]> CONV_COLS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * float32: the patch matrix one block of output rows at a time, in a per-thread buffer that stays in cache,
+     * each block multiplied as soon as it is built, blocks spread over the pool. Every output element is the
+     * same sum as the whole product's (the product kernels' per-element order does not depend on the rows
+     * around it), so the result equals patches-then-matmul bit for bit, without the N*OH*OW*KH*KW*C buffer.
+     */
+    @Override
+    public void conv2d(View x, View kernel, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh, int ow, View out) {
+        CpuStorage xs = cs(x), ks = cs(kernel), os = cs(out);
+        int n = x.shape()[0], h = x.shape()[1], w = x.shape()[2], c = x.shape()[3], o = kernel.shape()[1];
+        boolean rowMajorKernel = kernel.strides()[1] == 1 && kernel.strides()[0] == o;
+        if (xs.dtype != DType.FLOAT32 || ks.dtype != DType.FLOAT32 || os.dtype != DType.FLOAT32 || !x.isContiguous()
+                || !rowMajorKernel || !out.isContiguous()) {
+            Backend.super.conv2d(x, kernel, kh, kw, sh, sw, padTop, padLeft, oh, ow, out);
+            return;
+        }
+        float[] in = (float[]) xs.data, kmat = (float[]) ks.data, dst = (float[]) os.data;
+        int k = kh * kw * c, m = n * oh * ow, bm = convBlockRows(k), blocks = (m + bm - 1) / bm;
+        int xoff = (int) x.offset(), koff = (int) kernel.offset(), ooff = (int) out.offset();
+        Par.forRange(blocks, (long) bm * k * o / 8, (lo, hi) -> {
+            float[][] holder = CONV_COLS.get();
+            if (holder[0].length < bm * k) holder[0] = new float[bm * k];
+            float[] cols = holder[0];
+            for (long blk = lo; blk < hi; blk++) {
+                int r0 = (int) blk * bm, rows = Math.min(bm, m - r0);
+                for (int r = 0; r < rows; r++) {
+                    int pix = r0 + r, b = pix / (oh * ow), i = pix / ow % oh, j = pix % ow;
+                    int x0 = j * sw - padLeft, q0 = Math.max(0, -x0), q1 = Math.min(kw, w - x0), dOff = r * k;
+                    for (int p = 0; p < kh; p++, dOff += kw * c) {
+                        int y = i * sh + p - padTop;
+                        if (y < 0 || y >= h || q0 >= q1) {
+                            Arrays.fill(cols, dOff, dOff + kw * c, 0f);
+                            continue;
+                        }
+                        if (q0 > 0) Arrays.fill(cols, dOff, dOff + q0 * c, 0f);
+                        System.arraycopy(in, xoff + ((b * h + y) * w + x0 + q0) * c, cols, dOff + q0 * c, (q1 - q0) * c);
+                        if (q1 < kw) Arrays.fill(cols, dOff + q1 * c, dOff + kw * c, 0f);
+                    }
+                }
+                VectorKernels.matmul(cols, 0, k, false, kmat, koff, o, false, dst, ooff + r0 * o, o, rows, o, k);
             }
         });
     }

@@ -72,6 +72,26 @@ public interface Backend {
      */
     void patches(View x, int kh, int kw, int sh, int sw, int padTop, int padLeft, double padValue, View out);
 
+    /**
+     * 2-D convolution as Keras computes it (cross-correlation, NHWC input, the kernel as a [KH*KW*C, O] matrix):
+     * out [N*OH*OW, O] = patches(x) · kernel. x, kernel and out share a float dtype; out is contiguous. This default
+     * builds the whole patch matrix in a temporary buffer and multiplies once; a backend may instead build and
+     * multiply the patches block by block, with the same per-element result.
+     */
+    default void conv2d(View x, View kernel, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh, int ow, View out) {
+        int n = x.shape()[0], c = x.shape()[3], k = kh * kw * c, o = kernel.shape()[1], m = n * oh * ow;
+        Storage cols = allocate(x.storage().dtype(), (long) m * k);
+        try {
+            int[] cs = {n, oh, ow, kh, kw, c};
+            patches(x, kh, kw, sh, sw, padTop, padLeft, 0.0, new View(cols, cs, View.contiguousStrides(cs), 0));
+            matmul(new View(cols, new int[] {1, m, k}, new int[] {m * k, k, 1}, 0),
+                    new View(kernel.storage(), new int[] {1, k, o}, new int[] {k * o, kernel.strides()[0], kernel.strides()[1]}, kernel.offset()),
+                    new View(out.storage(), new int[] {1, m, o}, new int[] {m * o, o, 1}, out.offset()));
+        } finally {
+            cols.close();
+        }
+    }
+
     /** The adjoint of patches (col2im): out [N, H, W, C] += every patch element at its source position. */
     void unpatches(View cols, int kh, int kw, int sh, int sw, int padTop, int padLeft, View out);
 
