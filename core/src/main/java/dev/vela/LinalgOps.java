@@ -71,8 +71,9 @@ final class LinalgOps {
             DType t = DType.promote(in[0].dtype(), in[1].dtype());
             Tensor a = Kern.cast(in[0], t), b = Kern.cast(in[1], t);
             int m = a.shape().dim(-2), k = a.shape().dim(-1), n = b.shape().dim(-1);
-            int[] batch = Shape.broadcast(Shape.of(Arrays.copyOf(a.shape().raw(), a.rank() - 2)),
-                    Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
+            int[] batch = a.rank() == 2 && b.rank() == 2 ? NO_BATCH // two matrices: no batch shapes to broadcast
+                    : Shape.broadcast(Shape.of(Arrays.copyOf(a.shape().raw(), a.rank() - 2)),
+                            Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
             int nb = 1;
             for (int d : batch) nb *= d;
             int[] os = Arrays.copyOf(batch, batch.length + 2);
@@ -88,7 +89,14 @@ final class LinalgOps {
         }
 
         /** t broadcast to batch + [r, c], as a 3-D view [nb, r, c] (copied when the batch dims do not merge). */
+        private static final int[] NO_BATCH = {};
+
         private static View batchView(Tensor t, int[] batch, int nb, int r, int c) {
+            if (batch.length == 0 && t.rank() == 2) { // what the general code below gives for a matrix, directly
+                int[] ts = t.shape().raw();
+                return new View(t.storage, new int[] {1, r, c},
+                        new int[] {0, ts[0] == 1 ? 0 : t.strides[0], ts[1] == 1 ? 0 : t.strides[1]}, t.offset);
+            }
             int[] full = Arrays.copyOf(batch, batch.length + 2);
             full[batch.length] = r;
             full[batch.length + 1] = c;

@@ -43,6 +43,8 @@ public final class Tensor implements AutoCloseable {
     String name;
     /** A Keras backend variable: holds a value, but ops on it build graph nodes that read it when they run. */
     boolean variable;
+    /** {@link #view()}, made once: storage, shape, strides and offset are final, so it never changes. */
+    private View view;
     /** A placeholder (or expression on one) whose shape is only known when it is fed. */
     boolean anyShape;
     /** A K.constant: eager values, but ops on it build graph nodes (folded when compiled). */
@@ -295,14 +297,28 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("tensor " + sym.displayName() + " is symbolic (it depends on placeholder(s) "
                     + Sym.placeholdersOf(this) + "): it has no values; evaluate it with K.function(...) or K.eval(...)");
         }
-        return new View(storage, shape.raw(), strides, offset);
+        View v = view;
+        if (v == null) view = v = new View(storage, shape.raw(), strides, offset); // a benign race: equal values
+        return v;
     }
 
     /** A contiguous tensor reinterpreted with another shape (same storage, nothing recorded). */
     Tensor viewAs(int[] newShape) {
         Tensor c = Kern.contiguous(this);
-        return new Tensor(c.storage, Shape.wrap(newShape.clone()), View.contiguousStrides(newShape), c.offset);
+        // while a compiled function runs (no autograd, so nothing is recorded on the result) the arena hands out
+        // the same tensor objects call after call, and each keeps the view it was last reshaped to
+        boolean compiled = Arena.CURRENT.get() != null;
+        if (compiled && c == this) {
+            Tensor v = reshaped;
+            if (v != null && Arrays.equals(v.shape.raw(), newShape)) return v;
+        }
+        Tensor v = new Tensor(c.storage, Shape.wrap(newShape.clone()), View.contiguousStrides(newShape), c.offset);
+        if (compiled && c == this) reshaped = v;
+        return v;
     }
+
+    /** The last {@link #viewAs} result made while a compiled function ran (see there). */
+    private Tensor reshaped;
 
     /** Whether the elements are row-major without gaps. */
     public boolean isContiguous() { return storage != null && view().isContiguous(); }
