@@ -92,11 +92,8 @@ final class LinalgOps {
         private static final int[] NO_BATCH = {};
 
         private static View batchView(Tensor t, int[] batch, int nb, int r, int c) {
-            if (batch.length == 0 && t.rank() == 2) { // what the general code below gives for a matrix, directly
-                int[] ts = t.shape().raw();
-                return new View(t.storage, new int[] {1, r, c},
-                        new int[] {0, ts[0] == 1 ? 0 : t.strides[0], ts[1] == 1 ? 0 : t.strides[1]}, t.offset);
-            }
+            // a matrix of the expected shape: what the general code below gives, made once per tensor
+            if (batch.length == 0 && t.rank() == 2 && t.shape().raw()[0] == r && t.shape().raw()[1] == c) return t.matrixView();
             int[] full = Arrays.copyOf(batch, batch.length + 2);
             full[batch.length] = r;
             full[batch.length + 1] = c;

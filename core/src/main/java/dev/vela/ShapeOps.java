@@ -66,7 +66,28 @@ final class ShapeOps {
     /** Sums a broadcast gradient down to like's shape; the adjoint of ExpandLike. */
     static final class SumToLike extends Op {
         @Override String name() { return "sumToLike"; }
-        @Override Tensor forward(Tensor[] in) { return ElementwiseOps.sumTo(in[0], in[1].shape()); }
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor g = in[0];
+            Shape target = in[1].shape();
+            // what sumTo computes (g.sum(axes, true), then a reshape), straight through the kernels: no op objects
+            // per call, and the axes kept per pair of shapes. Anything unusual takes sumTo itself.
+            if (g.storage != null && !g.variable && !g.graphLeaf && !g.anyShape && g.dtype().isFloating() && target.isKnown()) {
+                Axes a = axes;
+                if (a == null || !Arrays.equals(a.from, g.shape().raw()) || !Arrays.equals(a.to, target.raw())) {
+                    axes = a = new Axes(g.shape().raw().clone(), target.raw().clone(), ElementwiseOps.sumAxes(g.shape(), target));
+                }
+                Tensor r = a.axes.length == 0 ? g : Kern.reduce(dev.vela.spi.ReduceOp.SUM, g, a.axes, true);
+                if (r.size() == target.size()) return Arrays.equals(r.shape().raw(), target.raw()) ? r : r.viewAs(target.raw());
+            }
+            return ElementwiseOps.sumTo(g, target);
+        }
+
+        /** The axes sumTo reduces from one shape to another. */
+        private record Axes(int[] from, int[] to, int[] axes) {}
+        private Axes axes;
+
         @Override Shape inferShape(Tensor[] in) { return in[1].shape(); }
         @Override String key() { return name(); }
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {expandLike(g, n.inputs[0]), null}; }
@@ -237,13 +258,7 @@ final class ShapeOps {
 
         @Override
         Tensor forward(Tensor[] in) {
-            Tensor x = in[0];
-            int[] s = new int[p.length], st = new int[p.length];
-            for (int i = 0; i < p.length; i++) {
-                s[i] = x.shape().raw()[p[i]];
-                st[i] = x.strides[p[i]];
-            }
-            return new Tensor(x.storage, Shape.wrap(s), st, x.offset);
+            return in[0].permuted(p);
         }
 
         @Override
@@ -367,8 +382,7 @@ final class ShapeOps {
 
         @Override
         Tensor forward(Tensor[] in) {
-            View v = Kern.broadcastView(in[0], shape);
-            return new Tensor(in[0].storage, Shape.wrap(shape.clone()), v.strides(), v.offset());
+            return in[0].expandedTo(shape);
         }
 
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0])}; }
