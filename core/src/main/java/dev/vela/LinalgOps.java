@@ -83,8 +83,9 @@ final class LinalgOps {
             Tensor out = k > 0 && a.device().isCpu() ? Kern.emptyUninit(t, os, a.device()) : Kern.empty(t, os, a.device());
             if (out.size() == 0) return out;
             if (k == 0) return out; // zeros
-            Kern.be(a).matmul(batchView(a, batch, nb, m, k), batchView(b, batch, nb, k, n),
-                    new View(out.storage, new int[] {nb, m, n}, new int[] {m * n, n, 1}, 0));
+            // out is a new contiguous tensor: for two matrices its [1, m, n] view is kept on it (the same view)
+            View ov = batch.length == 0 ? out.productView() : new View(out.storage, new int[] {nb, m, n}, new int[] {m * n, n, 1}, 0);
+            Kern.be(a).matmul(batchView(a, batch, nb, m, k), batchView(b, batch, nb, k, n), ov);
             return out;
         }
 

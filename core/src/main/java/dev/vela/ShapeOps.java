@@ -57,7 +57,28 @@ final class ShapeOps {
 
     static final class ExpandLike extends Op {
         @Override String name() { return "expandLike"; }
-        @Override Tensor forward(Tensor[] in) { return in[0].expand(in[1].dims()); }
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor x = in[0];
+            int[] to = in[1].shape().raw();
+            // what x.expand(to) gives, without its shape and op objects; anything unusual (and every error) takes it
+            if (x.storage != null && !x.variable && !x.graphLeaf && !x.anyShape && broadcastsTo(x.shape().raw(), to)) {
+                return Arrays.equals(x.shape().raw(), to) ? x : x.expandedTo(to);
+            }
+            return x.expand(in[1].dims());
+        }
+
+        /** Whether NumPy broadcasting takes {@code from} to exactly {@code to}. */
+        private static boolean broadcastsTo(int[] from, int[] to) {
+            if (from.length > to.length) return false;
+            for (int i = 0; i < from.length; i++) {
+                int f = from[from.length - 1 - i], t = to[to.length - 1 - i];
+                if (t < 0 || (f != t && f != 1)) return false;
+            }
+            for (int t : to) if (t < 0) return false;
+            return true;
+        }
+
         @Override Shape inferShape(Tensor[] in) { return Shape.broadcast(in[0].shape(), in[1].shape(), "expand"); }
         @Override String key() { return name(); }
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0]), null}; }

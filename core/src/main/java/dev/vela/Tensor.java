@@ -319,6 +319,18 @@ public final class Tensor implements AutoCloseable {
         return v;
     }
 
+    /** This new contiguous matrix (offset 0) as matmul's product view [1, rows, cols]; made once, like {@link #view()}. */
+    View productView() {
+        Derived d = derived();
+        View v = d.product;
+        if (v == null) {
+            int[] s = shape.raw();
+            if (s.length != 2 || offset != 0 || !isContiguous()) throw new IllegalStateException("productView of " + this);
+            d.product = v = new View(storage, new int[] {1, s[0], s[1]}, new int[] {s[0] * s[1], s[1], 1}, 0);
+        }
+        return v;
+    }
+
     /**
      * Views of this tensor that compiled functions ask for call after call (their operands are mostly the same
      * tensor objects every call: variables, and the arena's tensors). Each entry is one reference that is checked
@@ -327,7 +339,7 @@ public final class Tensor implements AutoCloseable {
      * observable beyond identity.
      */
     private static final class Derived {
-        View matrix;
+        View matrix, product;
         Tensor reshaped, permuted, expanded;
     }
 

@@ -303,10 +303,13 @@ public class Model {
         return eager ? stepEager(xs, ys, sw, train) : stepCompiled(xs, ys, sw, train);
     }
 
+    /** {@link #floats}, or the list itself when it holds float32 tensors only (for callers that just read it). */
+    private static List<Tensor> asFloats(List<Tensor> ts) {
+        for (Tensor t : ts) if (t.dtype() != DType.FLOAT32) return floats(ts);
+        return ts;
+    }
+
     private static List<Tensor> floats(List<Tensor> ts) {
-        boolean all = true;
-        for (Tensor t : ts) all &= t.dtype() == DType.FLOAT32;
-        if (all) return ts; // the common case: nothing to convert, no new list
         List<Tensor> r = new ArrayList<>();
         for (Tensor t : ts) r.add(t.to(DType.FLOAT32));
         return r;
@@ -331,7 +334,7 @@ public class Model {
     public List<Double> trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("trainOnBatch");
         checkData("trainOnBatch", xs, ys);
-        return toList(step(floats(xs), floats(ys), unitWeights(xs.get(0).dims()[0]), true));
+        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).dims()[0]), true));
     }
 
     /** Loss and metrics on one batch, without updating anything. */
@@ -340,7 +343,7 @@ public class Model {
     public List<Double> testOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("testOnBatch");
         checkData("testOnBatch", xs, ys);
-        return toList(step(floats(xs), floats(ys), unitWeights(xs.get(0).dims()[0]), false));
+        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).dims()[0]), false));
     }
 
     private static List<Double> toList(double[] d) {

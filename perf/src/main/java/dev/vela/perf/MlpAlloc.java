@@ -29,10 +29,12 @@ public final class MlpAlloc {
         double sink = 0;
         for (int i = 0; i < steps; i++) sink += m.trainOnBatch(xs[i & 63], ys[i & 63]).get(0);
         for (int rep = 0; rep < 3; rep++) {
-            long a0 = mx.getThreadAllocatedBytes(id), t0 = System.nanoTime();
+            long a0 = mx.getThreadAllocatedBytes(id), all0 = mx.getTotalThreadAllocatedBytes(), t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) sink += m.trainOnBatch(xs[i & 63], ys[i & 63]).get(0);
-            long t1 = System.nanoTime(), a1 = mx.getThreadAllocatedBytes(id);
-            System.out.printf("batch %d: %.1f bytes/step, %.1f us/step%n", batch, (a1 - a0) / (double) steps, (t1 - t0) / 1e3 / steps);
+            long t1 = System.nanoTime(), a1 = mx.getThreadAllocatedBytes(id), all1 = mx.getTotalThreadAllocatedBytes();
+            System.out.printf("batch %d: %.1f bytes/step on the calling thread, %.1f on all threads (the kernels' pool"
+                    + " included), %.1f us/step%n", batch, (a1 - a0) / (double) steps, (all1 - all0) / (double) steps,
+                    (t1 - t0) / 1e3 / steps);
         }
         String jfr = System.getProperty("jfr"); // with -XX:-UseTLAB every allocation is an event: a full census
         if (jfr != null) {
