@@ -334,9 +334,10 @@ public final class Tensor implements AutoCloseable {
     /**
      * Views of this tensor that compiled functions ask for call after call (their operands are mostly the same
      * tensor objects every call: variables, and the arena's tensors). Each entry is one reference that is checked
-     * against what it stands for before use, so a race between threads costs at most a miss. Only used while a
-     * compiled function runs, where nothing records on the tensors returned (no autograd), so sharing them is not
-     * observable beyond identity.
+     * against what it stands for before use (or depends on nothing else), so a race between threads costs at most
+     * a miss. The kernel views (matrix, product) are immutable and used at any time; the tensor entries (reshaped,
+     * permuted, expanded) only while a compiled function runs, where nothing records on the tensors returned (no
+     * autograd), so sharing those objects is not observable beyond identity. Eager code gets fresh tensors.
      */
     private static final class Derived {
         View matrix, product;
