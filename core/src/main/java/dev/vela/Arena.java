@@ -3,9 +3,11 @@ package dev.vela;
 
 import dev.vela.spi.Backend;
 import dev.vela.spi.Storage;
+import dev.vela.spi.View;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,6 +28,8 @@ final class Arena {
     private final List<Alloc> log = new ArrayList<>();
     private final List<Storage> recorded = new ArrayList<>();
     private Storage[] physical;      // per allocation index, after planning
+    private Tensor[] tensors;        // per allocation index: the tensor last made over its buffer (see tensor())
+    private View[] zeroViews;        // per allocation index: the whole buffer, for zero-filling
     private int cursor;
     private int step;
     private boolean recording = true;
@@ -42,6 +46,27 @@ final class Arena {
 
     void step(int s) { step = s; }
 
+    /**
+     * A contiguous tensor of {@code shape} ({@code n} elements) over the buffer {@link #take} gives. Once planned, the
+     * tensor object made for an allocation is kept and handed out again by later runs that allocate the same shape
+     * into the same buffer: its storage, shape, strides and offset are final and would be equal anyway, and while a
+     * compiled function runs nothing records on tensors (no autograd), so sharing the object is not observable
+     * beyond identity; it saves the tensor, shape, strides and view objects per op and call.
+     */
+    Tensor tensor(Backend be, DType dtype, int[] shape, long n, boolean zero) {
+        int i = cursor;
+        Storage s = take(be, dtype, n, zero);
+        if (recording || i >= physical.length || physical[i] != s) {
+            return new Tensor(s, Shape.wrap(shape.clone()), View.contiguousStrides(shape), 0);
+        }
+        Tensor t = tensors[i];
+        if (t == null || t.storage != s || !Arrays.equals(t.shape.raw(), shape)) {
+            t = new Tensor(s, Shape.wrap(shape.clone()), View.contiguousStrides(shape), 0);
+            tensors[i] = t;
+        }
+        return t;
+    }
+
     Storage take(Backend be, DType dtype, long n, boolean zero) {
         if (recording) {
             Storage s = be.allocate(dtype, n);
@@ -54,7 +79,11 @@ final class Arena {
             Alloc a = log.get(i);
             if (a.dtype == dtype && a.size == n) {
                 Storage s = physical[i];
-                if (zero) be.fill(new dev.vela.spi.View(s, new int[] {(int) n}, new int[] {1}, 0), 0.0);
+                if (zero) {
+                    View v = zeroViews[i];
+                    if (v == null) zeroViews[i] = v = new View(s, new int[] {(int) n}, new int[] {1}, 0);
+                    be.fill(v, 0.0);
+                }
                 return s;
             }
         }
@@ -69,6 +98,8 @@ final class Arena {
     void plan(Map<Storage, Integer> lastUse) {
         int n = log.size();
         physical = new Storage[n];
+        tensors = new Tensor[n];
+        zeroViews = new View[n];
         Map<String, ArrayDeque<Storage>> free = new HashMap<>();
         // allocations ordered by index are also ordered by step; release those whose last use is before the current step
         List<int[]> live = new ArrayList<>(); // {index, lastUse}
@@ -99,7 +130,7 @@ final class Arena {
     /** Number of distinct physical buffers (for tests and reports). */
     int physicalBuffers() {
         if (physical == null) return recorded.size();
-        return (int) java.util.Arrays.stream(physical).distinct().count();
+        return (int) Arrays.stream(physical).distinct().count();
     }
 
     int allocations() { return log.size(); }
@@ -108,5 +139,7 @@ final class Arena {
         recording = true;
         invalid = false;
         physical = null;
+        tensors = null;
+        zeroViews = null;
     }
 }

@@ -17,15 +17,21 @@ final class ElementwiseOps {
     /** Sums a broadcast gradient back down to {@code target} (the reverse of NumPy broadcasting). */
     static Tensor sumTo(Tensor g, Shape target) {
         if (g.shape().equals(target)) return g;
-        int gr = g.rank(), tr = target.rank();
+        int[] axes = sumAxes(g.shape(), target);
+        Tensor r = axes.length == 0 ? g : g.sum(axes, true);
+        return r.reshape(target.dims());
+    }
+
+    /** The axes of a gradient of shape {@code gs} that sumTo sums (keeping them) to get to {@code target}. */
+    static int[] sumAxes(Shape gs, Shape target) {
+        int gr = gs.rank(), tr = target.rank();
         int lead = gr - tr;
         int[] tmp = new int[gr];
         int n = 0;
         for (int i = 0; i < gr; i++) {
-            if (i < lead || (target.raw()[i - lead] == 1 && g.shape().raw()[i] != 1)) tmp[n++] = i;
+            if (i < lead || (target.raw()[i - lead] == 1 && gs.raw()[i] != 1)) tmp[n++] = i;
         }
-        Tensor r = n == 0 ? g : g.sum(java.util.Arrays.copyOf(tmp, n), true);
-        return r.reshape(target.dims());
+        return java.util.Arrays.copyOf(tmp, n);
     }
 
     static final class Unary extends Op {

@@ -244,13 +244,13 @@ public final class K {
 
     /** Converts a fed value for a placeholder, checking dtype and shape and naming the placeholder on a mismatch. */
     static Tensor feed(Tensor ph, Object value, String op) {
-        String name = "'" + ph.sym.name + "'";
+        String name = ph.sym.name; // quoted in the messages below (built only when one is thrown)
         Tensor v;
         if (value instanceof Tensor t) {
-            if (t.isSymbolic()) throw new IllegalArgumentException(op + ": the value for placeholder " + name + " is symbolic");
+            if (t.isSymbolic()) throw new IllegalArgumentException(op + ": the value for placeholder '" + name + "' is symbolic");
             v = t;
             if (v.dtype() != ph.dtype()) {
-                throw new IllegalArgumentException(op + ": placeholder " + name + " has dtype " + ph.dtype()
+                throw new IllegalArgumentException(op + ": placeholder '" + name + "' has dtype " + ph.dtype()
                         + " but the fed tensor has dtype " + v.dtype());
             }
         } else if (value instanceof Number n) {
@@ -258,12 +258,12 @@ public final class K {
         } else if (value != null && value.getClass().isArray()) {
             Tensor t = Tensor.of(value);
             if (t.dtype() == DType.BOOL && ph.dtype() != DType.BOOL) {
-                throw new IllegalArgumentException(op + ": placeholder " + name + " has dtype " + ph.dtype()
+                throw new IllegalArgumentException(op + ": placeholder '" + name + "' has dtype " + ph.dtype()
                         + " but was fed a boolean array");
             }
             v = Kern.cast(t, ph.dtype());
         } else {
-            throw new IllegalArgumentException(op + ": the value for placeholder " + name
+            throw new IllegalArgumentException(op + ": the value for placeholder '" + name + "'"
                     + " must be a Tensor, a Java array or a number, got " + (value == null ? "null" : value.getClass().getSimpleName()));
         }
         if (ph.anyShape) return v;
@@ -271,7 +271,7 @@ public final class K {
         boolean ok = want.length == got.length;
         for (int i = 0; ok && i < want.length; i++) ok = want[i] < 0 || want[i] == got[i];
         if (!ok) {
-            throw new IllegalArgumentException(op + ": placeholder " + name + " expects shape "
+            throw new IllegalArgumentException(op + ": placeholder '" + name + "' expects shape "
                     + ph.shape().toString().replace("None", "?") + " but was fed shape " + v.shape());
         }
         return v;

@@ -71,6 +71,7 @@ public final class KFunction {
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
         this.updates = List.copyOf(updates);
+        this.fedScratch = new Tensor[inputs.size()];
         for (int i = 0; i < inputs.size(); i++) {
             Tensor t = inputs.get(i);
             if (t == null || t.sym == null || !t.sym.isPlaceholder()) {
@@ -218,26 +219,54 @@ public final class KFunction {
             throw new IllegalArgumentException("function: expected " + userInputs + " input value(s) for "
                     + names(inputs.subList(0, userInputs)) + ", got " + values.length);
         }
-        Tensor[] fed = new Tensor[inputs.size()];
-        int len = 0;
-        for (int i = 0; i < fed.length; i++) {
-            Object value = i < userInputs ? values[i] : (double) K.learningPhaseValue();
-            fed[i] = K.feed(inputs.get(i), value, "function");
-            len += 2 + fed[i].rank();
+        // the fed values and the plan's key go into arrays kept between calls (a steady-state call allocates
+        // neither); the fed array is cleared again at the end so that nothing is held between calls
+        Tensor[] fed = fedScratch;
+        try {
+            int len = 0;
+            for (int i = 0; i < fed.length; i++) {
+                Object value = i < userInputs ? values[i] : (double) K.learningPhaseValue();
+                fed[i] = K.feed(inputs.get(i), value, "function");
+                len += 2 + fed[i].rank();
+            }
+            if (sigScratch.length < len) sigScratch = new int[len];
+            int[] sig = sigScratch; // dtype, rank and dims of every fed value: the plan's key (its first len entries)
+            for (int i = 0, k = 0; i < fed.length; i++) {
+                sig[k++] = fed[i].dtype().ordinal();
+                sig[k++] = fed[i].rank();
+                for (int d : fed[i].shape().raw()) sig[k++] = d;
+            }
+            if (foldingStale()) {
+                canon.clear(); order.clear(); folded.clear(); foldLeaves.clear(); foldVersions.clear(); plans.clear();
+                lastSignature = null;
+                lastPlan = null;
+                compile();
+            }
+            Plan plan;
+            if (lastSignature != null && Arrays.equals(lastSignature.key, 0, lastSignature.key.length, sig, 0, len)) {
+                plan = lastPlan; // the same shapes as the last call: no key object, no map look-up
+            } else {
+                Signature key = new Signature(Arrays.copyOf(sig, len));
+                plan = plans.get(key);
+                if (plan == null) {
+                    plan = new Plan(fed);
+                    plans.put(key, plan);
+                }
+                lastSignature = key;
+                lastPlan = plan;
+            }
+            return plan.run(fed);
+        } finally {
+            Arrays.fill(fed, null);
         }
-        int[] sig = new int[len]; // dtype, rank and dims of every fed value: the plan's key
-        for (int i = 0, k = 0; i < fed.length; i++) {
-            sig[k++] = fed[i].dtype().ordinal();
-            sig[k++] = fed[i].rank();
-            for (int d : fed[i].shape().raw()) sig[k++] = d;
-        }
-        if (foldingStale()) {
-            canon.clear(); order.clear(); folded.clear(); foldLeaves.clear(); foldVersions.clear(); plans.clear();
-            compile();
-        }
-        Plan plan = plans.computeIfAbsent(new Signature(sig), k -> new Plan(fed));
-        return plan.run(fed);
     }
+
+    /** Per-call scratch of {@link #call}: the fed values, and the plan key being built. */
+    private final Tensor[] fedScratch;
+    private int[] sigScratch = new int[0];
+    /** The key and plan of the last call (most calls have the shapes of the one before). */
+    private Signature lastSignature;
+    private Plan lastPlan;
 
     /** A one-input convenience: {@code f.call(List.of(a, b))} works as well as {@code f.call(a, b)}. */
     public List<Tensor> call(List<?> values) { return call(values.toArray()); }
@@ -311,6 +340,9 @@ public final class KFunction {
         /** The storages of the updated variables. */
         final Set<Storage> updated = Collections.newSetFromMap(new IdentityHashMap<>());
         private Tensor[] val;
+        /** Per-call scratch of run: per update, its new value and whether it is written in place. */
+        private final Tensor[] newValues = new Tensor[updates.size()];
+        private final boolean[] inPlace = new boolean[updates.size()];
         /** Updates the last call wrote straight into their variables. */
         int lastInPlace;
 
@@ -503,6 +535,7 @@ public final class KFunction {
                 return run(fed, val);
             } finally {
                 Arrays.fill(val, null); // hold on to nothing between calls
+                Arrays.fill(newValues, null);
             }
         }
 
@@ -515,7 +548,7 @@ public final class KFunction {
             List<Tensor> res = new ArrayList<>(outputs.size());
             for (Tensor o : outputs) res.add(value(o, val));
             int nu = updates.size();
-            Tensor[] newValues = new Tensor[nu];
+            Tensor[] newValues = this.newValues; // cleared by run(fed) when the call ends
             for (int i = 0; i < nu; i++) if (tailGroup[i] == null) newValues[i] = value(updates.get(i).value(), val);
             if (lastUse != null) {
                 for (Tensor r : res) if (r.storage != null) lastUse.put(r.storage, Integer.MAX_VALUE);
@@ -537,7 +570,7 @@ public final class KFunction {
                 profileCommit(tc, true);
                 return res;
             }
-            boolean[] inPlace = new boolean[nu];
+            boolean[] inPlace = this.inPlace; // every entry is set below
             lastInPlace = 0;
             for (int i = 0; i < nu; i++) {
                 inPlace[i] = inPlaceCandidate[i] && writableNow(i, val);
@@ -995,9 +1028,9 @@ public final class KFunction {
             // the first calls run op by op (shared kernels the JIT has compiled already); a group that keeps running
             // gets its own loop, which starts cold (interpreted) and so would slow a function called only a few times
             if (dtype != DType.FLOAT32 || noLoop || computed++ < LOOP_AFTER_CALLS) return null;
+            if (loop != null && sameScalars()) return loop; // the common case, checked without allocating
             boolean[] scalars = new boolean[period.length];
             for (int e = 0; e < scalars.length; e++) scalars[e] = period[e] == 1;
-            if (loop != null && Arrays.equals(scalars, loopScalars)) return loop;
             int n = code.length;
             dev.vela.spi.UnaryOp[] u = new dev.vela.spi.UnaryOp[n];
             dev.vela.spi.BinaryOp[] b = new dev.vela.spi.BinaryOp[n];
@@ -1016,6 +1049,12 @@ public final class KFunction {
             blockDst = new Object[results.length];
             blockDstOff = new int[results.length];
             return loop;
+        }
+
+        /** Whether the externals that are broadcast scalars are those the generated loop was made for. */
+        private boolean sameScalars() {
+            for (int e = 0; e < period.length; e++) if ((period[e] == 1) != loopScalars[e]) return false;
+            return true;
         }
 
         /** The pass over the elements, block by block: through the generated loop, or member by member. */

@@ -26,15 +26,20 @@ final class Kern {
             n *= d;
         }
         Arena a = Arena.CURRENT.get();
-        var storage = a != null ? a.take(device.backend(), dtype, n, zero) : device.backend().allocate(dtype, n);
-        return new Tensor(storage, Shape.wrap(shape.clone()), View.contiguousStrides(shape), 0);
+        if (a != null) return a.tensor(device.backend(), dtype, shape, n, zero);
+        return new Tensor(device.backend().allocate(dtype, n), Shape.wrap(shape.clone()), View.contiguousStrides(shape), 0);
     }
 
     /** The view of {@code t} broadcast to {@code shape} (stride 0 on broadcast dimensions). */
     static View broadcastView(Tensor t, int[] shape) {
         int r = shape.length, tr = t.rank();
-        int[] st = new int[r];
         int[] ts = t.shape().raw();
+        if (r == tr) { // already that shape, with stride 0 on any dimension of size 1: the tensor's own view
+            boolean same = true;
+            for (int i = 0; same && i < r; i++) same = ts[i] == shape[i] && (ts[i] != 1 || t.strides[i] == 0);
+            if (same) return t.view();
+        }
+        int[] st = new int[r];
         for (int i = 0; i < r; i++) {
             int j = i - (r - tr);
             st[i] = (j < 0 || ts[j] == 1) ? 0 : t.strides[j];

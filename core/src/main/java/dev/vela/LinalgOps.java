@@ -71,8 +71,9 @@ final class LinalgOps {
             DType t = DType.promote(in[0].dtype(), in[1].dtype());
             Tensor a = Kern.cast(in[0], t), b = Kern.cast(in[1], t);
             int m = a.shape().dim(-2), k = a.shape().dim(-1), n = b.shape().dim(-1);
-            int[] batch = Shape.broadcast(Shape.of(Arrays.copyOf(a.shape().raw(), a.rank() - 2)),
-                    Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
+            int[] batch = a.rank() == 2 && b.rank() == 2 ? NO_BATCH // two matrices: no batch shapes to broadcast
+                    : Shape.broadcast(Shape.of(Arrays.copyOf(a.shape().raw(), a.rank() - 2)),
+                            Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
             int nb = 1;
             for (int d : batch) nb *= d;
             int[] os = Arrays.copyOf(batch, batch.length + 2);
@@ -82,13 +83,18 @@ final class LinalgOps {
             Tensor out = k > 0 && a.device().isCpu() ? Kern.emptyUninit(t, os, a.device()) : Kern.empty(t, os, a.device());
             if (out.size() == 0) return out;
             if (k == 0) return out; // zeros
-            Kern.be(a).matmul(batchView(a, batch, nb, m, k), batchView(b, batch, nb, k, n),
-                    new View(out.storage, new int[] {nb, m, n}, new int[] {m * n, n, 1}, 0));
+            // out is a new contiguous tensor: for two matrices its [1, m, n] view is kept on it (the same view)
+            View ov = batch.length == 0 ? out.productView() : new View(out.storage, new int[] {nb, m, n}, new int[] {m * n, n, 1}, 0);
+            Kern.be(a).matmul(batchView(a, batch, nb, m, k), batchView(b, batch, nb, k, n), ov);
             return out;
         }
 
         /** t broadcast to batch + [r, c], as a 3-D view [nb, r, c] (copied when the batch dims do not merge). */
+        private static final int[] NO_BATCH = {};
+
         private static View batchView(Tensor t, int[] batch, int nb, int r, int c) {
+            // a matrix of the expected shape: what the general code below gives, made once per tensor
+            if (batch.length == 0 && t.rank() == 2 && t.shape().raw()[0] == r && t.shape().raw()[1] == c) return t.matrixView();
             int[] full = Arrays.copyOf(batch, batch.length + 2);
             full[batch.length] = r;
             full[batch.length + 1] = c;

@@ -39,6 +39,10 @@ final class ReduceOps {
         final int[] axes;
         final boolean keepdims;
 
+        /** The axes normalised for inputs of one rank (callers only read them), or null. */
+        private record Norm(int rank, int[] axes) {}
+        private Norm norm;
+
         Reduce(ReduceOp k, String name, int[] axes, boolean keepdims) {
             this.k = k;
             this.name = name;
@@ -54,7 +58,14 @@ final class ReduceOps {
 
         /** The axes; null (a graph built on an any-shape placeholder) means all axes of the actual input. */
         int[] axesFor(Tensor x) {
-            if (axes != null) return x.anyShape || x.isSymbolic() && axes.length > 0 && axes[0] < 0 ? axes : x.normAxes(axes, name);
+            if (axes != null) {
+                if (x.anyShape || x.isSymbolic() && axes.length > 0 && axes[0] < 0) return axes;
+                Norm c = norm;
+                if (c != null && c.rank == x.rank()) return c.axes;
+                int[] a = x.normAxes(axes, name); // depends on the rank only: kept for the next call
+                norm = new Norm(x.rank(), a);
+                return a;
+            }
             int[] a = new int[x.rank()];
             for (int i = 0; i < a.length; i++) a[i] = i;
             return a;

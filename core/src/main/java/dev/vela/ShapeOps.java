@@ -57,7 +57,28 @@ final class ShapeOps {
 
     static final class ExpandLike extends Op {
         @Override String name() { return "expandLike"; }
-        @Override Tensor forward(Tensor[] in) { return in[0].expand(in[1].dims()); }
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor x = in[0];
+            int[] to = in[1].shape().raw();
+            // what x.expand(to) gives, without its shape and op objects; anything unusual (and every error) takes it
+            if (x.storage != null && !x.variable && !x.graphLeaf && !x.anyShape && broadcastsTo(x.shape().raw(), to)) {
+                return Arrays.equals(x.shape().raw(), to) ? x : x.expandedTo(to);
+            }
+            return x.expand(in[1].dims());
+        }
+
+        /** Whether NumPy broadcasting takes {@code from} to exactly {@code to}. */
+        private static boolean broadcastsTo(int[] from, int[] to) {
+            if (from.length > to.length) return false;
+            for (int i = 0; i < from.length; i++) {
+                int f = from[from.length - 1 - i], t = to[to.length - 1 - i];
+                if (t < 0 || (f != t && f != 1)) return false;
+            }
+            for (int t : to) if (t < 0) return false;
+            return true;
+        }
+
         @Override Shape inferShape(Tensor[] in) { return Shape.broadcast(in[0].shape(), in[1].shape(), "expand"); }
         @Override String key() { return name(); }
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0]), null}; }
@@ -66,7 +87,28 @@ final class ShapeOps {
     /** Sums a broadcast gradient down to like's shape; the adjoint of ExpandLike. */
     static final class SumToLike extends Op {
         @Override String name() { return "sumToLike"; }
-        @Override Tensor forward(Tensor[] in) { return ElementwiseOps.sumTo(in[0], in[1].shape()); }
+
+        @Override
+        Tensor forward(Tensor[] in) {
+            Tensor g = in[0];
+            Shape target = in[1].shape();
+            // what sumTo computes (g.sum(axes, true), then a reshape), straight through the kernels: no op objects
+            // per call, and the axes kept per pair of shapes. Anything unusual takes sumTo itself.
+            if (g.storage != null && !g.variable && !g.graphLeaf && !g.anyShape && g.dtype().isFloating() && target.isKnown()) {
+                Axes a = axes;
+                if (a == null || !Arrays.equals(a.from, g.shape().raw()) || !Arrays.equals(a.to, target.raw())) {
+                    axes = a = new Axes(g.shape().raw().clone(), target.raw().clone(), ElementwiseOps.sumAxes(g.shape(), target));
+                }
+                Tensor r = a.axes.length == 0 ? g : Kern.reduce(dev.vela.spi.ReduceOp.SUM, g, a.axes, true);
+                if (r.size() == target.size()) return Arrays.equals(r.shape().raw(), target.raw()) ? r : r.viewAs(target.raw());
+            }
+            return ElementwiseOps.sumTo(g, target);
+        }
+
+        /** The axes sumTo reduces from one shape to another. */
+        private record Axes(int[] from, int[] to, int[] axes) {}
+        private Axes axes;
+
         @Override Shape inferShape(Tensor[] in) { return in[1].shape(); }
         @Override String key() { return name(); }
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {expandLike(g, n.inputs[0]), null}; }
@@ -237,13 +279,7 @@ final class ShapeOps {
 
         @Override
         Tensor forward(Tensor[] in) {
-            Tensor x = in[0];
-            int[] s = new int[p.length], st = new int[p.length];
-            for (int i = 0; i < p.length; i++) {
-                s[i] = x.shape().raw()[p[i]];
-                st[i] = x.strides[p[i]];
-            }
-            return new Tensor(x.storage, Shape.wrap(s), st, x.offset);
+            return in[0].permuted(p);
         }
 
         @Override
@@ -367,8 +403,7 @@ final class ShapeOps {
 
         @Override
         Tensor forward(Tensor[] in) {
-            View v = Kern.broadcastView(in[0], shape);
-            return new Tensor(in[0].storage, Shape.wrap(shape.clone()), v.strides(), v.offset());
+            return in[0].expandedTo(shape);
         }
 
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {ElementwiseOps.sumTo(g, n.inputs[0])}; }

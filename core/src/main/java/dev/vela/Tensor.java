@@ -43,6 +43,8 @@ public final class Tensor implements AutoCloseable {
     String name;
     /** A Keras backend variable: holds a value, but ops on it build graph nodes that read it when they run. */
     boolean variable;
+    /** {@link #view()}, made once: storage, shape, strides and offset are final, so it never changes. */
+    private View view;
     /** A placeholder (or expression on one) whose shape is only known when it is fed. */
     boolean anyShape;
     /** A K.constant: eager values, but ops on it build graph nodes (folded when compiled). */
@@ -295,13 +297,110 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("tensor " + sym.displayName() + " is symbolic (it depends on placeholder(s) "
                     + Sym.placeholdersOf(this) + "): it has no values; evaluate it with K.function(...) or K.eval(...)");
         }
-        return new View(storage, shape.raw(), strides, offset);
+        View v = view;
+        if (v == null) view = v = new View(storage, shape.raw(), strides, offset); // a benign race: equal values
+        return v;
+    }
+
+    /**
+     * This matrix as a batch of one, [1, rows, cols], with stride 0 on dimensions of size 1 (what matmul's kernels
+     * take); made once, like {@link #view()}.
+     */
+    View matrixView() {
+        Derived d = derived();
+        View v = d.matrix;
+        if (v == null) {
+            int[] s = shape.raw();
+            if (s.length != 2) throw new IllegalStateException("matrixView of a rank-" + s.length + " tensor");
+            view(); // the same check for symbolic tensors
+            d.matrix = v = new View(storage, new int[] {1, s[0], s[1]},
+                    new int[] {0, s[0] == 1 ? 0 : strides[0], s[1] == 1 ? 0 : strides[1]}, offset);
+        }
+        return v;
+    }
+
+    /** This new contiguous matrix (offset 0) as matmul's product view [1, rows, cols]; made once, like {@link #view()}. */
+    View productView() {
+        Derived d = derived();
+        View v = d.product;
+        if (v == null) {
+            int[] s = shape.raw();
+            if (s.length != 2 || offset != 0 || !isContiguous()) throw new IllegalStateException("productView of " + this);
+            d.product = v = new View(storage, new int[] {1, s[0], s[1]}, new int[] {s[0] * s[1], s[1], 1}, 0);
+        }
+        return v;
+    }
+
+    /**
+     * Views of this tensor that compiled functions ask for call after call (their operands are mostly the same
+     * tensor objects every call: variables, and the arena's tensors). Each entry is one reference that is checked
+     * against what it stands for before use (or depends on nothing else), so a race between threads costs at most
+     * a miss. The kernel views (matrix, product) are immutable and used at any time; the tensor entries (reshaped,
+     * permuted, expanded) only while a compiled function runs, where nothing records on the tensors returned (no
+     * autograd), so sharing those objects is not observable beyond identity. Eager code gets fresh tensors.
+     */
+    private static final class Derived {
+        View matrix, product;
+        Tensor reshaped, permuted, expanded;
+    }
+
+    private Derived derived;
+
+    private Derived derived() {
+        Derived d = derived;
+        if (d == null) derived = d = new Derived();
+        return d;
+    }
+
+    /** Whether a compiled function is running on this thread (see {@link Derived}). */
+    static boolean compiledRun() { return Arena.CURRENT.get() != null; }
+
+    /** The permutation {@code p} of this tensor's axes, as a view (its last one is kept while a compiled function runs). */
+    Tensor permuted(int[] p) {
+        boolean compiled = compiledRun();
+        if (compiled && derived != null) {
+            Tensor c = derived.permuted;
+            if (c != null && c.rank() == p.length) {
+                boolean same = true;
+                for (int i = 0; same && i < p.length; i++) same = c.shape.raw()[i] == shape.raw()[p[i]] && c.strides[i] == strides[p[i]];
+                if (same) return c;
+            }
+        }
+        int[] s = new int[p.length], st = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            s[i] = shape.raw()[p[i]];
+            st[i] = strides[p[i]];
+        }
+        Tensor t = new Tensor(storage, Shape.wrap(s), st, offset);
+        if (compiled) derived().permuted = t;
+        return t;
+    }
+
+    /** This tensor broadcast to {@code to} as a view (its last one is kept while a compiled function runs). */
+    Tensor expandedTo(int[] to) {
+        boolean compiled = compiledRun();
+        if (compiled && derived != null) {
+            Tensor c = derived.expanded; // its strides follow from this tensor and the shape
+            if (c != null && Arrays.equals(c.shape.raw(), to)) return c;
+        }
+        View v = Kern.broadcastView(this, to);
+        Tensor t = new Tensor(storage, Shape.wrap(to.clone()), v.strides(), v.offset());
+        if (compiled) derived().expanded = t;
+        return t;
     }
 
     /** A contiguous tensor reinterpreted with another shape (same storage, nothing recorded). */
     Tensor viewAs(int[] newShape) {
         Tensor c = Kern.contiguous(this);
-        return new Tensor(c.storage, Shape.wrap(newShape.clone()), View.contiguousStrides(newShape), c.offset);
+        // while a compiled function runs the tensor keeps the view it was last reshaped to (see Derived)
+        boolean compiled = compiledRun() && c == this;
+        if (compiled && derived != null) {
+            Tensor v = derived.reshaped;
+            if (v != null && Arrays.equals(v.shape.raw(), newShape)) return v;
+        }
+        Tensor v = new Tensor(c.storage, Shape.wrap(newShape.clone()), View.contiguousStrides(newShape), c.offset);
+        if (compiled) derived().reshaped = v;
+        return v;
     }
 
     /** Whether the elements are row-major without gaps. */

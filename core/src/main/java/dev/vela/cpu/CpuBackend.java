@@ -89,6 +89,21 @@ public final class CpuBackend implements Backend {
             System.arraycopy(s.data, (int) src.offset(), d.data, (int) dst.offset(), (int) src.size());
             return;
         }
+        if (src.isContiguous() && dst.isContiguous()) { // one run converting the dtype, as the loops below do it
+            int si = (int) src.offset(), di = (int) dst.offset(), n = (int) src.size();
+            if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT64) {
+                float[] a = (float[]) s.data;
+                double[] b = (double[]) d.data;
+                for (int i = 0; i < n; i++) b[di + i] = a[si + i];
+            } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT32) {
+                double[] a = (double[]) s.data;
+                float[] b = (float[]) d.data;
+                for (int i = 0; i < n; i++) b[di + i] = (float) a[si + i];
+            } else {
+                for (int i = 0; i < n; i++) d.set(di + i, s.get(si + i));
+            }
+            return;
+        }
         Strided it = new Strided(dst.shape(), new int[][] {src.strides(), dst.strides()},
                 new long[] {src.offset(), dst.offset()});
         int ss = it.innerStride(0), ds = it.innerStride(1);
@@ -135,6 +150,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(View dst, double value) {
         CpuStorage d = cs(dst);
+        if (dst.isContiguous()) { // one run of elements: no iterator needed
+            int from = (int) dst.offset(), to = from + (int) dst.size();
+            if (d.dtype == DType.FLOAT32) Arrays.fill((float[]) d.data, from, to, (float) value);
+            else if (d.dtype == DType.FLOAT64) Arrays.fill((double[]) d.data, from, to, value);
+            else for (int k = from; k < to; k++) d.set(k, value);
+            return;
+        }
         Strided it = new Strided(dst.shape(), new int[][] {dst.strides()}, new long[] {dst.offset()});
         int ds = it.innerStride(0);
         switch (d.dtype) {
@@ -282,6 +304,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, View x, int[] axes, View out) {
+        if (!reduceContiguous(op, x, axes, out)) reduceGeneral(op, x, axes, out);
+    }
+
+    /** Any reduction: {@link #reduce} without its fast paths (the tests compare the two). */
+    void reduceGeneral(ReduceOp op, View x, int[] axes, View out) {
         int r = x.rank();
         boolean[] red = new boolean[r];
         for (int a : axes) red[a] = true;
@@ -352,6 +379,61 @@ public final class CpuBackend implements Backend {
                 for (long i = lo; i < hi; i++) z[outOff + (int) i] = VectorKernels.reduce(op, a, (int) offsets[(int) i], n);
             });
         }
+    }
+
+    /**
+     * The two common reductions of a non-empty contiguous float x, done as the general code below does them but
+     * without its permuted views, iterators and offset tables (which allocate per call): the reduced axes trailing
+     * (one sequential reduction per output element) or leading (column accumulation). False for anything else.
+     */
+    private static boolean reduceContiguous(ReduceOp op, View x, int[] axes, View out) {
+        int r = x.rank();
+        CpuStorage xs = cs(x), os = cs(out);
+        DType t = os.dtype;
+        if (axes.length == 0 || r > 63 || xs.dtype != t || (t != DType.FLOAT32 && t != DType.FLOAT64)
+                || x.size() == 0 || !x.isContiguous()) {
+            return false;
+        }
+        long mask = 0;
+        for (int a : axes) mask |= 1L << a;
+        int nr = Long.bitCount(mask), kept = r - nr;
+        int[] shape = x.shape();
+        long outer = 1, inner = 1;
+        if (mask == ((1L << r) - 1) - ((1L << kept) - 1)) { // the last nr axes: rows of inner elements
+            for (int i = 0; i < r; i++) if (i < kept) outer *= shape[i]; else inner *= shape[i];
+            int n = (int) inner, xo = (int) x.offset(), oo = (int) out.offset();
+            if (t == DType.FLOAT32) {
+                float[] a = (float[]) xs.data, z = (float[]) os.data;
+                if (outer * n < Par.GRAIN * 2) {
+                    for (int i = 0; i < outer; i++) z[oo + i] = (float) VectorKernels.reduce(op, a, xo + i * n, n);
+                } else {
+                    Par.forRange(outer, n, (lo, hi) -> {
+                        for (long i = lo; i < hi; i++) z[oo + (int) i] = (float) VectorKernels.reduce(op, a, xo + (int) i * n, n);
+                    });
+                }
+            } else {
+                double[] a = (double[]) xs.data, z = (double[]) os.data;
+                if (outer * n < Par.GRAIN * 2) {
+                    for (int i = 0; i < outer; i++) z[oo + i] = VectorKernels.reduce(op, a, xo + i * n, n);
+                } else {
+                    Par.forRange(outer, n, (lo, hi) -> {
+                        for (long i = lo; i < hi; i++) z[oo + (int) i] = VectorKernels.reduce(op, a, xo + (int) i * n, n);
+                    });
+                }
+            }
+            return true;
+        }
+        if (mask == (1L << nr) - 1) { // the first nr axes: column sums over rows
+            for (int i = 0; i < r; i++) if (i < nr) inner *= shape[i]; else outer *= shape[i];
+            if (inner <= 1 || outer <= 1) return false;
+            if (t == DType.FLOAT32) {
+                VectorKernels.reduceRows(op, (float[]) xs.data, (int) x.offset(), (int) inner, (int) outer, (float[]) os.data, (int) out.offset());
+            } else {
+                VectorKernels.reduceRows(op, (double[]) xs.data, (int) x.offset(), (int) inner, (int) outer, (double[]) os.data, (int) out.offset());
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The start offset of every element of an outer index space, in row-major order. */

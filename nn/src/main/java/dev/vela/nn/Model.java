@@ -12,6 +12,7 @@ import dev.vela.optim.Optimizers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -217,9 +218,10 @@ public class Model {
         List<Tensor> params = trainableVariables();
         List<K.Update> updates = new ArrayList<>(optimizer.updates(trainLm.get(0), params));
         for (Layer l : layers()) updates.addAll(l.pendingUpdates);
-        trainFn = K.function(fnIn, trainLm, updates);
+        // stepCompiled reads the outputs' values at once: no need to copy them out of the functions' buffers
+        trainFn = K.function(fnIn, trainLm, updates).reuseOutputs(true);
         List<Tensor> testOut = forward(inputs, false);
-        testFn = K.function(fnIn, lossAndMetrics(testOut, targets, sampleWeights, inputs.get(0)));
+        testFn = K.function(fnIn, lossAndMetrics(testOut, targets, sampleWeights, inputs.get(0))).reuseOutputs(true);
         trainYRanks = yRanks.clone();
     }
 
@@ -250,14 +252,32 @@ public class Model {
         int[] ranks = new int[ys.size()];
         for (int i = 0; i < ranks.length; i++) ranks[i] = ys.get(i).rank();
         buildFunctions(ranks);
-        List<Object> args = new ArrayList<>(xs);
-        args.addAll(ys);
-        args.add(sw);
-        List<Tensor> r = (train ? trainFn : testFn).call(args);
-        double[] d = new double[r.size()];
-        for (int i = 0; i < d.length; i++) d[i] = r.get(i).item();
-        return d;
+        int n = xs.size() + ys.size() + 1;
+        Object[] args = callArgs != null && callArgs.length == n ? callArgs : (callArgs = new Object[n]);
+        try {
+            for (int i = 0; i < xs.size(); i++) args[i] = xs.get(i);
+            for (int i = 0; i < ys.size(); i++) args[xs.size() + i] = ys.get(i);
+            args[n - 1] = sw;
+            List<Tensor> r = (train ? trainFn : testFn).call(args);
+            double[] d = new double[r.size()];
+            for (int i = 0; i < d.length; i++) d[i] = r.get(i).item();
+            return d;
+        } finally {
+            Arrays.fill(args, null); // hold no batch between steps
+        }
     }
+
+    /** stepCompiled's argument array, kept between steps. */
+    private Object[] callArgs;
+
+    /** A weight of 1 per sample; the last one made is kept (not exposed, never written), as most batches have one size. */
+    private Tensor unitWeights(int n) {
+        Tensor w = unitWeights;
+        if (w == null || w.size() != n) unitWeights = w = Tensor.ones(n);
+        return w;
+    }
+
+    private Tensor unitWeights;
 
     private double[] stepEager(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
         if (!train) {
@@ -281,6 +301,12 @@ public class Model {
 
     private double[] step(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
         return eager ? stepEager(xs, ys, sw, train) : stepCompiled(xs, ys, sw, train);
+    }
+
+    /** {@link #floats}, or the list itself when it holds float32 tensors only (for callers that just read it). */
+    private static List<Tensor> asFloats(List<Tensor> ts) {
+        for (Tensor t : ts) if (t.dtype() != DType.FLOAT32) return floats(ts);
+        return ts;
     }
 
     private static List<Tensor> floats(List<Tensor> ts) {
@@ -308,7 +334,7 @@ public class Model {
     public List<Double> trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("trainOnBatch");
         checkData("trainOnBatch", xs, ys);
-        return toList(step(floats(xs), floats(ys), Tensor.ones(xs.get(0).dims()[0]), true));
+        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).dims()[0]), true));
     }
 
     /** Loss and metrics on one batch, without updating anything. */
@@ -317,11 +343,11 @@ public class Model {
     public List<Double> testOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("testOnBatch");
         checkData("testOnBatch", xs, ys);
-        return toList(step(floats(xs), floats(ys), Tensor.ones(xs.get(0).dims()[0]), false));
+        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).dims()[0]), false));
     }
 
     private static List<Double> toList(double[] d) {
-        List<Double> r = new ArrayList<>();
+        List<Double> r = new ArrayList<>(d.length);
         for (double v : d) r.add(v);
         return r;
     }
