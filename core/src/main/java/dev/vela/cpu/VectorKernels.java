@@ -1229,7 +1229,10 @@ public final class VectorKernels {
     /**
      * Unpacked products with at least this many multiply-adds are split over the pool. High: on the 2-vCPU build
      * machine (shared with other work) splitting the MNIST MLP's batch-32 products (3 M multiply-adds) made the
-     * training step 1.4x slower, while the batch-256 ones (26 M) gained 15%.
+     * training step 1.4x slower, while the batch-256 ones (26 M) gained 15%. Measured again with a threshold of
+     * 1 M (JMH, alternating builds, other vCPU idle): 128^3 went 48.5 -> 44 us and 32x784x128 58.5 -> 43.5 us
+     * when called back to back, but the batch-32 training step went 227 -> 334 us: between the step's small ops
+     * the second core's caches are cold, and it first has to pull the operands over.
      */
     static final long ROWS_PARALLEL = 1L << 24;
     /** Columns of C per chunk of the unpacked kernels: 4 vectors (4 rows x 4 vectors = 16 accumulators). */
