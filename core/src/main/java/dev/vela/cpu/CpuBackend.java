@@ -629,8 +629,6 @@ public final class CpuBackend implements Backend {
         long xo = xc.offset();
         boolean same = xs.dtype == os.dtype;
         if (same && xs.dtype == DType.FLOAT32) {
-            // one patch row (fixed p) reads kw neighbouring pixels, contiguous in NHWC: one copy for the columns
-            // inside the image, a fill for those in the padding
             float[] in = (float[]) xs.data, dst = (float[]) os.data;
             float pad = (float) padValue;
             int base = (int) out.offset(), xoff = (int) xo;
@@ -638,18 +636,8 @@ public final class CpuBackend implements Backend {
                 for (long row = lo; row < hi; row++) {
                     int b = (int) (row / oh), i = (int) (row % oh);
                     int o = base + (int) row * ow * kh * kw * c;
-                    for (int j = 0; j < ow; j++) {
-                        int x0 = j * sw - padLeft, q0 = Math.max(0, -x0), q1 = Math.min(kw, w - x0);
-                        for (int p = 0; p < kh; p++, o += kw * c) {
-                            int y = i * sh + p - padTop;
-                            if (y < 0 || y >= h || q0 >= q1) {
-                                Arrays.fill(dst, o, o + kw * c, pad);
-                                continue;
-                            }
-                            if (q0 > 0) Arrays.fill(dst, o, o + q0 * c, pad);
-                            System.arraycopy(in, xoff + ((b * h + y) * w + x0 + q0) * c, dst, o + q0 * c, (q1 - q0) * c);
-                            if (q1 < kw) Arrays.fill(dst, o + q1 * c, o + kw * c, pad);
-                        }
+                    for (int j = 0; j < ow; j++, o += kh * kw * c) {
+                        patchF(in, xoff, h, w, c, kh, kw, sh, sw, padTop, padLeft, pad, b, i, j, dst, o);
                     }
                 }
             });
@@ -676,6 +664,26 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+    }
+
+    /**
+     * One im2col patch of a contiguous float NHWC input: output pixel (i, j) of image b, KH x KW x C values at
+     * {@code dst[o..]}. Each patch row reads KW neighbouring pixels, contiguous in NHWC: one copy for the columns
+     * inside the image, a fill with {@code pad} for those outside.
+     */
+    private static void patchF(float[] in, int xoff, int h, int w, int c, int kh, int kw, int sh, int sw, int padTop,
+                               int padLeft, float pad, int b, int i, int j, float[] dst, int o) {
+        int x0 = j * sw - padLeft, q0 = Math.max(0, -x0), q1 = Math.min(kw, w - x0);
+        for (int p = 0; p < kh; p++, o += kw * c) {
+            int y = i * sh + p - padTop;
+            if (y < 0 || y >= h || q0 >= q1) {
+                Arrays.fill(dst, o, o + kw * c, pad);
+                continue;
+            }
+            if (q0 > 0) Arrays.fill(dst, o, o + q0 * c, pad);
+            System.arraycopy(in, xoff + ((b * h + y) * w + x0 + q0) * c, dst, o + q0 * c, (q1 - q0) * c);
+            if (q1 < kw) Arrays.fill(dst, o + q1 * c, o + kw * c, pad);
+        }
     }
 
     /** Patch-matrix rows per block of {@link #conv2d}: about 64K floats of patches, so a block stays in L2. */
@@ -710,17 +718,7 @@ public final class CpuBackend implements Backend {
                 int r0 = (int) blk * bm, rows = Math.min(bm, m - r0);
                 for (int r = 0; r < rows; r++) {
                     int pix = r0 + r, b = pix / (oh * ow), i = pix / ow % oh, j = pix % ow;
-                    int x0 = j * sw - padLeft, q0 = Math.max(0, -x0), q1 = Math.min(kw, w - x0), dOff = r * k;
-                    for (int p = 0; p < kh; p++, dOff += kw * c) {
-                        int y = i * sh + p - padTop;
-                        if (y < 0 || y >= h || q0 >= q1) {
-                            Arrays.fill(cols, dOff, dOff + kw * c, 0f);
-                            continue;
-                        }
-                        if (q0 > 0) Arrays.fill(cols, dOff, dOff + q0 * c, 0f);
-                        System.arraycopy(in, xoff + ((b * h + y) * w + x0 + q0) * c, cols, dOff + q0 * c, (q1 - q0) * c);
-                        if (q1 < kw) Arrays.fill(cols, dOff + q1 * c, dOff + kw * c, 0f);
-                    }
+                    patchF(in, xoff, h, w, c, kh, kw, sh, sw, padTop, padLeft, 0f, b, i, j, cols, r * k);
                 }
                 VectorKernels.matmul(cols, 0, k, false, kmat, koff, o, false, dst, ooff + r0 * o, o, rows, o, k);
             }

@@ -4,8 +4,6 @@
  */
 package dev.vela.perf;
 
-import dev.vela.DType;
-import dev.vela.Generator;
 import dev.vela.Tensor;
 import dev.vela.nn.Sequential;
 import java.lang.management.ManagementFactory;
@@ -17,12 +15,8 @@ public final class MlpAlloc {
     public static void main(String[] args) {
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
-        Generator g = new Generator(11);
         Tensor[] xs = new Tensor[64], ys = new Tensor[64];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = g.uniform(DType.FLOAT32, 0, 1, batch, 784);
-            ys[i] = Tensor.oneHot(g.uniform(DType.FLOAT32, 0, 10, batch).floor(), 10);
-        }
+        MlpStepBench.batches(batch, xs, ys);
         Sequential m = MlpStepBench.mlp(false);
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();

@@ -50,13 +50,18 @@ public class MlpStepBench {
         return m;
     }
 
-    @Setup
-    public void setup() {
+    /** Random MNIST-shaped batches (inputs in [0,1), one-hot labels), the same for every tool that uses them. */
+    static void batches(int batch, Tensor[] xs, Tensor[] ys) {
         Generator g = new Generator(11);
         for (int i = 0; i < xs.length; i++) {
             xs[i] = g.uniform(DType.FLOAT32, 0, 1, batch, 784);
             ys[i] = Tensor.oneHot(g.uniform(DType.FLOAT32, 0, 10, batch).floor(), 10);
         }
+    }
+
+    @Setup
+    public void setup() {
+        batches(batch, xs, ys);
         compiled = mlp(false);
         eager = mlp(true);
     }
