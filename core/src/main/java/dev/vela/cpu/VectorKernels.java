@@ -616,13 +616,31 @@ public final class VectorKernels {
     private static final float Q5 = 0.0013933641603216529f, Q4 = 0.008369148708879948f, Q3 = 0.04166646674275398f,
             Q2 = 0.16666504740715027f;
 
-    /** e^x lane by lane, within 1 ulp of {@code (float) Math.exp(x)}, with the same special values. */
+    /**
+     * e^x lane by lane, within 1 ulp of {@code (float) Math.exp(x)}, with the same special values. The wide case's
+     * extra steps sit in this one body behind tests instead of in a method of their own: that case is rare, the JIT
+     * does not inline a rarely taken call of more than a few bytecodes, and a vector passed to a call that is not
+     * inlined, or merged with its result, is boxed (two allocations per call, on every call once any input has
+     * been wide: a training step's softmax rows get there as soon as the model is confident).
+     */
     static FloatVector expF(FloatVector x) {
-        if (x.abs().compare(VectorOperators.GT, EXP_FAST).anyTrue()) return expWideF(x);
-        FloatVector t = x.fma(LOG2E_F, ROUND_F);                     // ROUND_F + n: n in the low mantissa bits
-        FloatVector y = expReducedF(x, t.sub(ROUND_F));
-        // 2^n: n << 23 is the exponent field of 2^n less the bias (the bits of ROUND_F shift out)
-        return y.mul(t.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
+        boolean wide = x.abs().compare(VectorOperators.GT, EXP_FAST).anyTrue();
+        FloatVector v = x;
+        if (wide) { // clamped to [EXP_MIN, EXP_MAX] (NaN fails both tests and stays)
+            v = v.blend(EXP_MIN, v.compare(VectorOperators.LT, EXP_MIN));
+            v = v.blend(EXP_MAX, v.compare(VectorOperators.GT, EXP_MAX));
+        }
+        FloatVector t = v.fma(LOG2E_F, ROUND_F);                     // ROUND_F + n: n in the low mantissa bits
+        FloatVector y = expReducedF(v, t.sub(ROUND_F));
+        IntVector tb = t.viewAsIntegralLanes();
+        // |x| <= 87: 2^n is one normal float, n << 23 its exponent field less the bias (the bits of ROUND_F shift out)
+        if (!wide) return y.mul(tb.lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
+        // wider: two exact factors 2^(n/2) 2^(n - n/2), so overflow and gradual underflow round once
+        IntVector ni = tb.sub(ROUND_F_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        return y.mul(s1).mul(s2);
     }
 
     /** e^r for r = x - n ln2. */
@@ -635,19 +653,6 @@ public final class VectorKernels {
         q = q.fma(r, FloatVector.broadcast(FS, 0.5f));
         q = q.fma(r, FloatVector.broadcast(FS, 1f));
         return q.fma(r, FloatVector.broadcast(FS, 1f));
-    }
-
-    /** expF for lanes beyond +-87: clamped, and scaled in two steps. */
-    private static FloatVector expWideF(FloatVector x) {
-        FloatVector v = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN));
-        v = v.blend(EXP_MAX, v.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector t = v.fma(LOG2E_F, ROUND_F);
-        FloatVector y = expReducedF(v, t.sub(ROUND_F));
-        IntVector ni = t.viewAsIntegralLanes().sub(ROUND_F_BITS);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        return y.mul(s1).mul(s2);
     }
 
     /** 1 / (1 + e^-x), as the scalar reference computes it. */
