@@ -65,7 +65,7 @@ public final class VectorKernels {
     /** Per-thread scratch for tails, lane sums and transposed operands, so steady-state kernels allocate nothing. */
     private static final class Scratch {
         final float[] fa = new float[FL], fb = new float[FL];
-        final double[] lanes = new double[DL];
+        final double[] lanes = new double[DL], da = new double[DL], db = new double[DL];
         float[] big = new float[0];
 
         float[] panel = new float[0];
@@ -79,6 +79,9 @@ public final class VectorKernels {
             if (panel.length < n) panel = new float[Math.max(n, 2 * panel.length)];
             return panel;
         }
+
+        /** reduceRows' column accumulators (at most CHUNK). */
+        final double[] acc = new double[CHUNK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -130,7 +133,7 @@ public final class VectorKernels {
             unaryContig(op, q0, q1, x, xOff, out, outOff, n);
         } else if (xStride == 0) {
             // one value broadcast: compute it once through the vector path so it matches the contiguous result
-            float[] t = new float[FL];
+            float[] t = SCRATCH.get().fa;
             Arrays.fill(t, x[xOff]);
             unaryContig(op, q0, q1, t, 0, t, 0, FL);
             Arrays.fill(out, outOff, outOff + n, t[0]);
@@ -738,7 +741,7 @@ public final class VectorKernels {
         } else if (bs == 1) {
             binarySV(op, a[ao], b, bo, out, oo, n);
         } else {
-            float[] t = new float[FL];
+            float[] t = SCRATCH.get().fa;
             Arrays.fill(t, a[ao]);
             binaryVS(op, t, 0, b[bo], t, 0, FL);
             Arrays.fill(out, oo, oo + n, t[0]);
@@ -1136,7 +1139,7 @@ public final class VectorKernels {
         switch (op) {
             case SUM, PROD -> {
                 boolean sum = op == ReduceOp.SUM;
-                double[] acc = new double[Math.min(cols, CHUNK)];
+                double[] acc = SCRATCH.get().acc;
                 for (int c0 = 0; c0 < cols; c0 += CHUNK) {
                     int w = Math.min(CHUNK, cols - c0), ub = FH.loopBound(w);
                     Arrays.fill(acc, 0, w, sum ? 0.0 : 1.0);
@@ -1809,7 +1812,7 @@ public final class VectorKernels {
             unaryContig(op, q0, q1, x, xOff, out, outOff, n);
         } else if (xStride == 0) {
             // one value broadcast: compute it once through the vector path so it matches the contiguous result
-            double[] t = new double[DL];
+            double[] t = SCRATCH.get().da;
             Arrays.fill(t, x[xOff]);
             unaryContig(op, q0, q1, t, 0, t, 0, DL);
             Arrays.fill(out, outOff, outOff + n, t[0]);
@@ -1830,8 +1833,9 @@ public final class VectorKernels {
         if (ub < n) {
             // tail: run the same vector code on a zero-padded copy so a value's result never depends on its position
             int r = n - ub;
-            double[] t = new double[DL];
+            double[] t = SCRATCH.get().da;
             System.arraycopy(x, xo + ub, t, 0, r);
+            Arrays.fill(t, r, DL, 0.0);
             UNARY_D[op.ordinal()].run(t, 0, t, 0, DL, p0, p1);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
@@ -2033,7 +2037,7 @@ public final class VectorKernels {
         } else if (bs == 1) {
             binarySV(op, a[ao], b, bo, out, oo, n);
         } else {
-            double[] t = new double[DL];
+            double[] t = SCRATCH.get().da;
             Arrays.fill(t, a[ao]);
             binaryVS(op, t, 0, b[bo], t, 0, DL);
             Arrays.fill(out, oo, oo + n, t[0]);
@@ -2045,9 +2049,12 @@ public final class VectorKernels {
         if (ub > 0) BINARYVV_D[op.ordinal()].run(a, ao, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
-            double[] ta = new double[DL], tb = new double[DL];
+            Scratch sc = SCRATCH.get();
+            double[] ta = sc.da, tb = sc.db;
             System.arraycopy(a, ao + ub, ta, 0, r);
             System.arraycopy(b, bo + ub, tb, 0, r);
+            Arrays.fill(ta, r, DL, 0.0);
+            Arrays.fill(tb, r, DL, 0.0);
             binaryVV(op, ta, 0, tb, 0, ta, 0, DL);
             System.arraycopy(ta, 0, out, oo + ub, r);
         }
@@ -2113,8 +2120,9 @@ public final class VectorKernels {
         if (ub > 0) BINARYVS_D[op.ordinal()].run(a, ao, s, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
-            double[] t = new double[DL];
+            double[] t = SCRATCH.get().da;
             System.arraycopy(a, ao + ub, t, 0, r);
+            Arrays.fill(t, r, DL, 0.0);
             binaryVS(op, t, 0, s, t, 0, DL);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
@@ -2203,8 +2211,9 @@ public final class VectorKernels {
         if (ub > 0) BINARYSV_D[op.ordinal()].run(s, b, bo, out, oo, ub);
         if (ub < n) {
             int r = n - ub;
-            double[] t = new double[DL];
+            double[] t = SCRATCH.get().da;
             System.arraycopy(b, bo + ub, t, 0, r);
+            Arrays.fill(t, r, DL, 0.0);
             binarySV(op, s, t, 0, t, 0, DL);
             System.arraycopy(t, 0, out, oo + ub, r);
         }
