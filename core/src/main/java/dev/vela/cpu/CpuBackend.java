@@ -104,6 +104,20 @@ public final class CpuBackend implements Backend {
             }
             return;
         }
+        if (src.size() < Par.GRAIN) { // runs on this thread anyway: the walk without the iterator's allocations
+            try (Strided.Cursor c = Strided.Cursor.of(dst.shape(), src.strides(), src.offset(), dst.strides(), dst.offset())) {
+                if (c != null) {
+                    copyRows(c, s, d);
+                    return;
+                }
+            }
+        }
+        copyStrided(src, dst);
+    }
+
+    /** {@link #copy} of any layout, without its fast paths (the tests compare the two). */
+    void copyStrided(View src, View dst) {
+        CpuStorage s = cs(src), d = cs(dst);
         Strided it = new Strided(dst.shape(), new int[][] {src.strides(), dst.strides()},
                 new long[] {src.offset(), dst.offset()});
         int ss = it.innerStride(0), ds = it.innerStride(1);
@@ -144,6 +158,34 @@ public final class CpuBackend implements Backend {
                 long si = o[0], di = o[1];
                 for (int i = 0; i < n; i++, si += ss, di += ds) d.set(di, s.get(si));
             });
+        }
+    }
+
+    /** {@link #copy}'s strided loops, row by row along a cursor. */
+    private static void copyRows(Strided.Cursor c, CpuStorage s, CpuStorage d) {
+        int ss = c.innerStride(0), ds = c.innerStride(1);
+        while (c.next()) {
+            int n = c.inner;
+            if (s.dtype == d.dtype && (s.dtype == DType.FLOAT32 || s.dtype == DType.FLOAT64 || s.dtype == DType.INT64)) {
+                Object a = s.data, b = d.data;
+                int si = (int) c.offs[0], di = (int) c.offs[1];
+                if (s.dtype == DType.FLOAT32) for (int i = 0; i < n; i++, si += ss, di += ds) ((float[]) b)[di] = ((float[]) a)[si];
+                else if (s.dtype == DType.FLOAT64) for (int i = 0; i < n; i++, si += ss, di += ds) ((double[]) b)[di] = ((double[]) a)[si];
+                else for (int i = 0; i < n; i++, si += ss, di += ds) ((long[]) b)[di] = ((long[]) a)[si];
+            } else if (s.dtype == DType.FLOAT32 && d.dtype == DType.FLOAT64) {
+                float[] a = (float[]) s.data;
+                double[] b = (double[]) d.data;
+                int si = (int) c.offs[0], di = (int) c.offs[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = a[si];
+            } else if (s.dtype == DType.FLOAT64 && d.dtype == DType.FLOAT32) {
+                double[] a = (double[]) s.data;
+                float[] b = (float[]) d.data;
+                int si = (int) c.offs[0], di = (int) c.offs[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) b[di] = (float) a[si];
+            } else {
+                long si = c.offs[0], di = c.offs[1];
+                for (int i = 0; i < n; i++, si += ss, di += ds) d.set(di, s.get(si));
+            }
         }
     }
 
@@ -234,6 +276,13 @@ public final class CpuBackend implements Backend {
                 return;
             }
         }
+        if (size < Par.GRAIN && binarySerial(op, as, a, bs, b, os, out)) return;
+        binaryGeneral(op, a, b, out);
+    }
+
+    /** {@link #binary} of any layout, without its fast paths (the tests compare the two). */
+    void binaryGeneral(BinaryOp op, View a, View b, View out) {
+        CpuStorage as = cs(a), bs = cs(b), os = cs(out);
         Strided it = new Strided(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
                 new long[] {a.offset(), b.offset(), out.offset()});
         int sa = it.innerStride(0), sb = it.innerStride(1), so = it.innerStride(2);
@@ -275,6 +324,38 @@ public final class CpuBackend implements Backend {
                 os.set(oi, ScalarKernels.apply(op, as.get(ai), bs.get(bi)));
             }
         });
+    }
+
+    /**
+     * {@link #binary} for a space small enough to run on the calling thread (broadcasts, strided operands, other
+     * dtypes), walked along the thread's cursor: the same rows through the same kernels, without the iterator's
+     * and the row lambdas' allocations. False, having done nothing, for comparisons of floats (their rows go
+     * through a temporary) and for more dimensions than a cursor takes.
+     */
+    private static boolean binarySerial(BinaryOp op, CpuStorage as, View a, CpuStorage bs, View b, CpuStorage os, View out) {
+        DType t = as.dtype;
+        boolean floats = bs.dtype == t && (t == DType.FLOAT32 || t == DType.FLOAT64);
+        if (floats && os.dtype == DType.BOOL) return false;
+        try (Strided.Cursor c = Strided.Cursor.of(out.shape(), a.strides(), a.offset(), b.strides(), b.offset(),
+                out.strides(), out.offset())) {
+            if (c == null) return false;
+            int sa = c.innerStride(0), sb = c.innerStride(1), so = c.innerStride(2);
+            if (so == 1 && floats && os.dtype == t && t == DType.FLOAT32) {
+                float[] x = (float[]) as.data, y = (float[]) bs.data, z = (float[]) os.data;
+                while (c.next()) VectorKernels.binary(op, x, (int) c.offs[0], sa, y, (int) c.offs[1], sb, z, (int) c.offs[2], c.inner);
+            } else if (so == 1 && floats && os.dtype == t) {
+                double[] x = (double[]) as.data, y = (double[]) bs.data, z = (double[]) os.data;
+                while (c.next()) VectorKernels.binary(op, x, (int) c.offs[0], sa, y, (int) c.offs[1], sb, z, (int) c.offs[2], c.inner);
+            } else {
+                while (c.next()) {
+                    long ai = c.offs[0], bi = c.offs[1], oi = c.offs[2];
+                    for (int i = 0; i < c.inner; i++, ai += sa, bi += sb, oi += so) {
+                        os.set(oi, ScalarKernels.apply(op, as.get(ai), bs.get(bi)));
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     @Override
@@ -480,32 +561,58 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void argReduce(boolean max, View x, int axis, View out) {
+        argReduce(max, x, axis, out, false);
+    }
+
+    /** {@link #argReduce}; with {@code general}, through the allocating iterator (the tests compare the two). */
+    void argReduce(boolean max, View x, int axis, View out, boolean general) {
         CpuStorage xs = cs(x), os = cs(out);
         int r = x.rank();
-        int[] oShape = x.shape().clone();
-        int len = oShape[axis];
-        oShape[axis] = 1;
+        int len = x.shape()[axis];
         int astr = x.strides()[axis];
-        Strided it = new Strided(oShape, new int[][] {x.strides(), out.strides()}, new long[] {x.offset(), out.offset()});
-        int xs0 = it.innerStride(0), os0 = it.innerStride(1);
         float[] xf = xs.dtype == DType.FLOAT32 ? (float[]) xs.data : null; // read float32 directly (widening is exact)
-        it.forEachRowSerial((o, n) -> {
-            long xi = o[0], oi = o[1];
-            for (int i = 0; i < n; i++, xi += xs0, oi += os0) {
-                int best = 0;
-                double bv = xf != null ? xf[(int) xi] : xs.get(xi);
-                if (!Double.isNaN(bv)) {
-                    for (int j = 1; j < len; j++) {
-                        long xj = xi + (long) j * astr;
-                        double v = xf != null ? xf[(int) xj] : xs.get(xj);
-                        if (Double.isNaN(v)) { best = j; break; } // NaN wins, as in NumPy
-                        if (max ? v > bv : v < bv) { bv = v; best = j; }
-                    }
-                }
-                os.set(oi, best);
+        // the walk over x's shape with the axis made 1: out's shape where out is in that (keepdims) form
+        int[] oShape = keepForm(x.shape(), axis, out.shape()) ? out.shape() : null;
+        if (oShape == null) {
+            oShape = x.shape().clone();
+            oShape[axis] = 1;
+        }
+        try (Strided.Cursor c = general ? null : Strided.Cursor.of(oShape, x.strides(), x.offset(), out.strides(), out.offset())) {
+            if (c != null) {
+                int xs0 = c.innerStride(0), os0 = c.innerStride(1);
+                while (c.next()) argRow(max, xs, xf, c.offs[0], xs0, len, astr, os, c.offs[1], os0, c.inner);
+            } else {
+                Strided it = new Strided(oShape, new int[][] {x.strides(), out.strides()}, new long[] {x.offset(), out.offset()});
+                int xs0 = it.innerStride(0), os0 = it.innerStride(1);
+                it.forEachRowSerial((o, n) -> argRow(max, xs, xf, o[0], xs0, len, astr, os, o[1], os0, n));
             }
-        });
+        }
         if (r == 0) os.set(out.offset(), 0);
+    }
+
+    /** Whether {@code shape} is {@code xShape} with axis {@code axis} made 1. */
+    private static boolean keepForm(int[] xShape, int axis, int[] shape) {
+        if (shape.length != xShape.length) return false;
+        for (int i = 0; i < shape.length; i++) if (shape[i] != (i == axis ? 1 : xShape[i])) return false;
+        return true;
+    }
+
+    /** The arg-reductions of n elements (x from xi by xst, each over len elements astr apart) into out. */
+    private static void argRow(boolean max, CpuStorage xs, float[] xf, long xi, int xst, int len, int astr,
+                               CpuStorage os, long oi, int ost, int n) {
+        for (int i = 0; i < n; i++, xi += xst, oi += ost) {
+            int best = 0;
+            double bv = xf != null ? xf[(int) xi] : xs.get(xi);
+            if (!Double.isNaN(bv)) {
+                for (int j = 1; j < len; j++) {
+                    long xj = xi + (long) j * astr;
+                    double v = xf != null ? xf[(int) xj] : xs.get(xj);
+                    if (Double.isNaN(v)) { best = j; break; } // NaN wins, as in NumPy
+                    if (max ? v > bv : v < bv) { bv = v; best = j; }
+                }
+            }
+            os.set(oi, best);
+        }
     }
 
     // ---------------------------------------------------------------- matmul

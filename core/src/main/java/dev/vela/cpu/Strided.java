@@ -19,6 +19,28 @@ final class Strided {
         int ops = strides0.length;
         int[] sh = new int[shape0.length];
         int[][] st = new int[ops][shape0.length];
+        int r = coalesce(shape0, strides0, ops, sh, st);
+        long size = 1;
+        for (int d : shape0) size *= d;
+        if (r == 0) { // a single element (or an empty space)
+            this.shape = new int[] {size == 0 ? 0 : 1};
+            this.strides = new int[ops][1];
+            this.inner = size == 0 ? 0 : 1;
+            this.rows = size == 0 ? 0 : 1;
+            return;
+        }
+        this.shape = java.util.Arrays.copyOf(sh, r);
+        this.strides = new int[ops][];
+        for (int o = 0; o < ops; o++) this.strides[o] = java.util.Arrays.copyOf(st[o], r);
+        this.inner = size == 0 ? 0 : shape[r - 1];
+        this.rows = size == 0 ? 0 : size / inner;
+    }
+
+    /**
+     * Drops size-1 dimensions of {@code shape0} and merges neighbours that are contiguous for all of the first
+     * {@code ops} operands, into {@code sh} and {@code st} (at least as long as shape0); returns the new rank.
+     */
+    private static int coalesce(int[] shape0, int[][] strides0, int ops, int[] sh, int[][] st) {
         int r = 0;
         for (int i = 0; i < shape0.length; i++) {
             if (shape0[i] == 1) continue;
@@ -37,20 +59,7 @@ final class Strided {
             for (int o = 0; o < ops; o++) st[o][r] = strides0[o][i];
             r++;
         }
-        long size = 1;
-        for (int d : shape0) size *= d;
-        if (r == 0) { // a single element (or an empty space)
-            this.shape = new int[] {size == 0 ? 0 : 1};
-            this.strides = new int[ops][1];
-            this.inner = size == 0 ? 0 : 1;
-            this.rows = size == 0 ? 0 : 1;
-            return;
-        }
-        this.shape = java.util.Arrays.copyOf(sh, r);
-        this.strides = new int[ops][];
-        for (int o = 0; o < ops; o++) this.strides[o] = java.util.Arrays.copyOf(st[o], r);
-        this.inner = size == 0 ? 0 : shape[r - 1];
-        this.rows = size == 0 ? 0 : size / inner;
+        return r;
     }
 
     /** Stride of operand {@code o} along the row. */
@@ -131,6 +140,102 @@ final class Strided {
                 idx[d] = 0;
                 for (int o = 0; o < ops; o++) offs[o] -= (long) strides[o][d] * (shape[d] - 1);
             }
+        }
+    }
+
+    /**
+     * The serial row walk of {@link #forEachRowSerial} without its allocations (the iterator's arrays, the row
+     * lambda and its captures), for kernels run on every step of a training loop: the same coalesced rows, visited
+     * in the same order, through {@link #next()}, in a try-with-resources block. Each thread reuses one cursor; a walk
+     * started while that one is in use (a kernel inside a kernel) gets a fresh cursor, so nesting is safe, only not
+     * free.
+     */
+    static final class Cursor implements AutoCloseable {
+        static final int MAX_RANK = 8, MAX_OPS = 3;
+        private static final ThreadLocal<Cursor> LOCAL = ThreadLocal.withInitial(Cursor::new);
+
+        private final int[] shape = new int[MAX_RANK], idx = new int[MAX_RANK];
+        private final int[][] strides = new int[MAX_OPS][MAX_RANK], src = new int[MAX_OPS][];
+        private final long[] base = new long[MAX_OPS];
+        /** Each operand's offset at the start of the current row. */
+        final long[] offs = new long[MAX_OPS];
+        /** Length of a row. */
+        int inner;
+        private int rank, ops;
+        private long rows, row;
+        private boolean busy;
+
+        private Cursor() {}
+
+        /** A walk of two operands over {@code shape0}; null for more than {@link #MAX_RANK} dimensions. */
+        static Cursor of(int[] shape0, int[] s0, long b0, int[] s1, long b1) {
+            if (shape0.length > MAX_RANK) return null;
+            Cursor c = claim();
+            c.src[0] = s0; c.base[0] = b0;
+            c.src[1] = s1; c.base[1] = b1;
+            return c.start(shape0, 2);
+        }
+
+        /** A walk of three operands over {@code shape0}; null for more than {@link #MAX_RANK} dimensions. */
+        static Cursor of(int[] shape0, int[] s0, long b0, int[] s1, long b1, int[] s2, long b2) {
+            if (shape0.length > MAX_RANK) return null;
+            Cursor c = claim();
+            c.src[0] = s0; c.base[0] = b0;
+            c.src[1] = s1; c.base[1] = b1;
+            c.src[2] = s2; c.base[2] = b2;
+            return c.start(shape0, 3);
+        }
+
+        private static Cursor claim() {
+            Cursor c = LOCAL.get();
+            if (c.busy) c = new Cursor();
+            c.busy = true;
+            return c;
+        }
+
+        private Cursor start(int[] shape0, int ops) {
+            this.ops = ops;
+            int r = coalesce(shape0, src, ops, shape, strides);
+            long size = 1;
+            for (int d : shape0) size *= d;
+            if (r == 0) { // a single element (or an empty space), as in the Strided constructor
+                shape[0] = size == 0 ? 0 : 1;
+                for (int o = 0; o < ops; o++) strides[o][0] = 0;
+                r = 1;
+            }
+            rank = r;
+            inner = size == 0 ? 0 : shape[r - 1];
+            rows = size == 0 ? 0 : size / inner;
+            row = -1;
+            for (int o = 0; o < ops; o++) src[o] = null;
+            return this;
+        }
+
+        /** Stride of operand {@code o} along the row. */
+        int innerStride(int o) { return strides[o][rank - 1]; }
+
+        /** Hands the cursor back to its thread. */
+        @Override
+        public void close() { busy = false; }
+
+        /** Moves to the next row ({@link #offs}, {@link #inner}); false when there is none. */
+        boolean next() {
+            int outer = rank - 1;
+            if (++row >= rows) return false;
+            if (row == 0) {
+                for (int d = 0; d < outer; d++) idx[d] = 0;
+                for (int o = 0; o < ops; o++) offs[o] = base[o];
+                return true;
+            }
+            for (int d = outer - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) {
+                    for (int o = 0; o < ops; o++) offs[o] += strides[o][d];
+                    return true;
+                }
+                idx[d] = 0;
+                for (int o = 0; o < ops; o++) offs[o] -= (long) strides[o][d] * (shape[d] - 1);
+            }
+            return true;
         }
     }
 }

@@ -1,8 +1,10 @@
-// The CPU backend's allocation-free fast paths (contiguous reductions, fills and dtype-converting copies) give
-// exactly what the general strided code gives.
+// The CPU backend's allocation-free fast paths (contiguous reductions, fills and dtype-converting copies, and the
+// cursor walks of small strided or broadcast binaries, copies and arg-reductions) give exactly what the general
+// strided code gives.
 package dev.vela.cpu;
 
 import dev.vela.DType;
+import dev.vela.spi.BinaryOp;
 import dev.vela.spi.ReduceOp;
 import dev.vela.spi.View;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,121 @@ class CpuBackendFastPathTest {
             for (int i = 1; i <= n; i++) assertEquals(one.get(0), f.get(i), "fill " + from);
             assertEquals(0.0, f.get(0));
             assertEquals(0.0, f.get(n + 1));
+        }
+    }
+
+    /** Shapes for the walks: size-1 axes, long and short rows, more axes than a cursor takes (9). */
+    private static final int[][] WALK_SHAPES = {{7}, {1}, {5, 9}, {1, 33}, {40, 1}, {3, 4, 5}, {2, 1, 70}, {6, 130},
+            {2, 3, 1, 17}, {2, 3, 2, 1, 2, 1, 2, 1, 3}};
+
+    /**
+     * A view of {@code shape} over fresh random storage: axes laid out in a random order (transposes), some
+     * broadcast (stride 0) unless {@code plain}, from a random offset.
+     */
+    private static View layout(DType t, int[] shape, boolean plain, Random r) {
+        int rank = shape.length;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < rank; i++) order.add(i);
+        java.util.Collections.shuffle(order, r);
+        int[] strides = new int[rank];
+        int size = 1;
+        for (int k = rank - 1; k >= 0; k--) {
+            int d = order.get(k);
+            strides[d] = size;
+            size *= shape[d];
+        }
+        if (!plain) for (int d = 0; d < rank; d++) if (r.nextInt(3) == 0) strides[d] = 0;
+        int offset = r.nextInt(4);
+        CpuStorage s = random(t, size + offset, r);
+        if (t == DType.INT64 || t == DType.INT32) for (int i = 0; i < size + offset; i++) s.set(i, r.nextInt(9) - 4);
+        return new View(s, shape, strides, offset);
+    }
+
+    private static long[] bits(CpuStorage s) {
+        long[] b = new long[s.size];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = switch (s.dtype) {
+                case FLOAT32 -> Float.floatToRawIntBits(((float[]) s.data)[i]);
+                case FLOAT64 -> Double.doubleToRawLongBits(((double[]) s.data)[i]);
+                default -> (long) s.get(i);
+            };
+        }
+        return b;
+    }
+
+    private static String thrown(Runnable r) {
+        try {
+            r.run();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getClass().getName();
+        }
+    }
+
+    @Test
+    void smallStridedAndBroadcastBinariesMatchTheGeneralCodeBitForBit() {
+        Random r = new Random(3);
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT64}) {
+            for (int[] shape : WALK_SHAPES) {
+                for (int trial = 0; trial < 4; trial++) {
+                    View a = layout(t, shape, false, r), b = layout(t, shape, false, r);
+                    View outLayout = layout(t, shape, true, r);
+                    for (BinaryOp op : BinaryOp.values()) {
+                        boolean cmp = op.ordinal() >= BinaryOp.EQ.ordinal() && op.ordinal() <= BinaryOp.GE.ordinal();
+                        DType ot = cmp ? DType.BOOL : t;
+                        int n = (int) outLayout.storage().size();
+                        CpuStorage fast = new CpuStorage(ot, n), general = new CpuStorage(ot, n);
+                        View fo = new View(fast, shape, outLayout.strides(), outLayout.offset());
+                        View go = new View(general, shape, outLayout.strides(), outLayout.offset());
+                        String what = t + " " + op + " of " + java.util.Arrays.toString(shape) + ", strides "
+                                + java.util.Arrays.toString(a.strides()) + " and " + java.util.Arrays.toString(b.strides());
+                        assertEquals(thrown(() -> BE.binaryGeneral(op, a, b, go)), thrown(() -> BE.binary(op, a, b, fo)), what);
+                        assertArrayEquals(bits(general), bits(fast), what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallStridedCopiesMatchTheGeneralCodeBitForBit() {
+        Random r = new Random(4);
+        DType[] types = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.INT32, DType.BOOL};
+        for (DType from : types) {
+            for (DType to : types) {
+                for (int[] shape : WALK_SHAPES) {
+                    View src = layout(from, shape, false, r), dstLayout = layout(to, shape, true, r);
+                    int n = (int) dstLayout.storage().size();
+                    CpuStorage fast = new CpuStorage(to, n), general = new CpuStorage(to, n);
+                    BE.copy(src, new View(fast, shape, dstLayout.strides(), dstLayout.offset()));
+                    BE.copyStrided(src, new View(general, shape, dstLayout.strides(), dstLayout.offset()));
+                    assertArrayEquals(bits(general), bits(fast), from + " to " + to + " of " + java.util.Arrays.toString(shape));
+                }
+            }
+        }
+    }
+
+    @Test
+    void argReductionsMatchTheGeneralCodeBitForBit() {
+        Random r = new Random(5);
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT64}) {
+            for (int[] shape : WALK_SHAPES) {
+                for (int axis = 0; axis < shape.length; axis++) {
+                    View x = layout(t, shape, r.nextBoolean(), r);
+                    if (t == DType.FLOAT32 && r.nextInt(4) == 0) ((float[]) ((CpuStorage) x.storage()).data)[(int) x.storage().size() - 1] = Float.NaN;
+                    int[] os = shape.clone();
+                    os[axis] = 1;
+                    for (boolean max : new boolean[] {true, false}) {
+                        View ol = layout(DType.INT64, os, true, r);
+                        CpuStorage fast = new CpuStorage(DType.INT64, (int) ol.storage().size());
+                        CpuStorage general = new CpuStorage(DType.INT64, (int) ol.storage().size());
+                        BE.argReduce(max, x, axis, new View(fast, os, ol.strides(), ol.offset()));
+                        BE.argReduce(max, x, axis, new View(general, os, ol.strides(), ol.offset()), true);
+                        assertArrayEquals(bits(general), bits(fast), t + (max ? " argmax" : " argmin") + " of "
+                                + java.util.Arrays.toString(shape) + " over " + axis);
+                    }
+                }
+            }
         }
     }
 }
