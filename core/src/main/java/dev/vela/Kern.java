@@ -101,12 +101,49 @@ final class Kern {
         return out;
     }
 
+    private static final int SCRATCH_RANKS = 9;
+    private static final ThreadLocal<int[][]> SCRATCH_DIMS = ThreadLocal.withInitial(() -> new int[SCRATCH_RANKS][]);
+
+    /**
+     * A per-thread array of {@code rank} dimensions, for a shape that is only read until the next scratch shape of
+     * that rank is asked for: what the arena, {@link #empty}, {@link #emptyUninit} and {@link Tensor#viewAs} keep of
+     * a shape, they copy. Saves the shape arrays that forwards compute per call.
+     */
+    static int[] scratchDims(int rank) {
+        if (rank >= SCRATCH_RANKS) return new int[rank];
+        int[][] d = SCRATCH_DIMS.get();
+        int[] a = d[rank];
+        if (a == null) d[rank] = a = new int[rank];
+        return a;
+    }
+
+    /** {@code shape} with the given axes made 1, in a {@link #scratchDims} array. */
+    static int[] keptScratch(int[] shape, int[] axes) {
+        int[] ks = scratchDims(shape.length);
+        System.arraycopy(shape, 0, ks, 0, shape.length);
+        for (int a : axes) ks[a] = 1;
+        return ks;
+    }
+
+    /** {@link #dropAxes}, in a {@link #scratchDims} array. */
+    static int[] droppedScratch(int[] shape, int[] axes) {
+        int n = 0;
+        for (int i = 0; i < shape.length; i++) if (!has(axes, i)) n++;
+        int[] r = scratchDims(n);
+        for (int i = 0, k = 0; i < shape.length; i++) if (!has(axes, i)) r[k++] = shape[i];
+        return r;
+    }
+
+    private static boolean has(int[] axes, int i) {
+        for (int a : axes) if (a == i) return true;
+        return false;
+    }
+
     /** Reduction over normalised axes; float types only (others are computed in float64). */
     static Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepdims) {
         DType t = x.dtype().isFloating() ? x.dtype() : DType.FLOAT64;
         Tensor xc = cast(x, t);
-        int[] ks = x.shape().raw().clone();
-        for (int a : axes) ks[a] = 1;
+        int[] ks = keptScratch(x.shape().raw(), axes);
         // every output element is written unless the input is empty (then the fill below writes them)
         Tensor out = x.size() == 0 ? empty(t, ks, x.device()) : emptyUninit(t, ks, x.device());
         if (x.size() == 0) {
@@ -121,7 +158,7 @@ final class Kern {
         } else {
             be(x).reduce(op, xc.view(), axes, out.view());
         }
-        return keepdims ? out : out.viewAs(dropAxes(x.shape().raw(), axes));
+        return keepdims ? out : out.viewAs(droppedScratch(x.shape().raw(), axes));
     }
 
     static int[] dropAxes(int[] shape, int[] axes) {

@@ -76,7 +76,8 @@ final class LinalgOps {
                             Shape.of(Arrays.copyOf(b.shape().raw(), b.rank() - 2)), "matmul").raw();
             int nb = 1;
             for (int d : batch) nb *= d;
-            int[] os = Arrays.copyOf(batch, batch.length + 2);
+            int[] os = Kern.scratchDims(batch.length + 2); // copied by the allocation
+            System.arraycopy(batch, 0, os, 0, batch.length);
             os[batch.length] = m;
             os[batch.length + 1] = n;
             // the CPU kernels write every element of the product: no need to zero it first (k = 0 gives zeros)

@@ -197,13 +197,17 @@ final class ReduceOps {
         @Override
         Tensor forward(Tensor[] in) {
             Tensor x = in[0];
-            int[] ks = keepShape(x.shape().raw(), new int[] {axis});
+            int[] ks = Kern.scratchDims(x.rank());
+            System.arraycopy(x.shape().raw(), 0, ks, 0, ks.length);
+            ks[axis] = 1;
             if (x.shape().raw()[axis] == 0) {
                 throw new IllegalArgumentException(name() + ": axis " + axis + " of shape " + x.shape() + " is empty");
             }
             Tensor out = Kern.empty(DType.INT64, ks, x.device());
             Kern.be(x).argReduce(max, x.view(), axis, out.view());
-            return out.viewAs(Kern.dropAxes(x.shape().raw(), new int[] {axis}));
+            int[] dropped = Kern.scratchDims(x.rank() - 1);
+            for (int i = 0, k = 0; i < ks.length; i++) if (i != axis) dropped[k++] = x.shape().raw()[i];
+            return out.viewAs(dropped);
         }
     }
 }

@@ -66,24 +66,36 @@ public final class Shape {
         return a;
     }
 
-    /** NumPy broadcasting of two shapes; unknown (-1) dimensions broadcast against 1 and match anything. */
+    /**
+     * NumPy broadcasting of two shapes; unknown (-1) dimensions broadcast against 1 and match anything. When the
+     * result equals an operand (a bias added to a batch), that operand is returned.
+     */
     public static Shape broadcast(Shape a, Shape b, String op) {
         int r = Math.max(a.rank(), b.rank());
-        int[] out = new int[r];
+        boolean isA = r == a.rank(), isB = r == b.rank();
         for (int i = 0; i < r; i++) {
-            int da = i - (r - a.rank()) >= 0 ? a.dims[i - (r - a.rank())] : 1;
-            int db = i - (r - b.rank()) >= 0 ? b.dims[i - (r - b.rank())] : 1;
-            int d;
-            if (da == db) d = da;
-            else if (da == 1) d = db;
-            else if (db == 1) d = da;
-            else if (da == -1) d = db;
-            else if (db == -1) d = da;
-            else throw new IllegalArgumentException(op + ": shapes " + a + " and " + b
-                    + " cannot be broadcast together: " + da + " != " + db + " at dim " + i + " of the result");
-            out[i] = d;
+            int d = broadcastDim(a, b, r, i, op);
+            if (isA && a.dims[i] != d) isA = false; // isA: a has rank r
+            if (isB && b.dims[i] != d) isB = false;
         }
+        if (isA) return a;
+        if (isB) return b;
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) out[i] = broadcastDim(a, b, r, i, op);
         return wrap(out);
+    }
+
+    /** Dimension i of the broadcast of a and b (rank r). */
+    private static int broadcastDim(Shape a, Shape b, int r, int i, String op) {
+        int da = i - (r - a.rank()) >= 0 ? a.dims[i - (r - a.rank())] : 1;
+        int db = i - (r - b.rank()) >= 0 ? b.dims[i - (r - b.rank())] : 1;
+        if (da == db) return da;
+        if (da == 1) return db;
+        if (db == 1) return da;
+        if (da == -1) return db;
+        if (db == -1) return da;
+        throw new IllegalArgumentException(op + ": shapes " + a + " and " + b
+                + " cannot be broadcast together: " + da + " != " + db + " at dim " + i + " of the result");
     }
 
     @Override

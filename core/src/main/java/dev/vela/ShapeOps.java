@@ -120,7 +120,7 @@ final class ShapeOps {
         FillLike(double value) { this.value = value; }
         @Override String name() { return value == 0 ? "zerosLike" : value == 1 ? "onesLike" : "fillLike"; }
         @Override boolean differentiable() { return false; }
-        @Override Tensor forward(Tensor[] in) { return Tensor.full(in[0].dtype(), value, in[0].dims()); }
+        @Override Tensor forward(Tensor[] in) { return Tensor.fullOf(in[0].dtype(), value, in[0].shape().raw()); }
         @Override Shape inferShape(Tensor[] in) { return in[0].shape(); }
         @Override String key() { return name() + ":" + value; }
     }
@@ -140,12 +140,20 @@ final class ShapeOps {
         SizeOf(int[] axes) { this.axes = axes; }
         @Override String name() { return "sizeOf"; }
         @Override boolean differentiable() { return false; }
+        /** The axes normalised for the rank last seen (they depend on it only). */
+        private record Norm(int rank, int[] axes) {}
+        private Norm norm;
+
         @Override
         Tensor forward(Tensor[] in) {
             long n = 1;
             if (axes == null) n = in[0].size();
-            else for (int a : in[0].normAxes(axes, "mean")) n *= in[0].shape().raw()[a];
-            return Tensor.full(in[0].dtype(), (double) n);
+            else {
+                Norm c = norm;
+                if (c == null || c.rank != in[0].rank()) norm = c = new Norm(in[0].rank(), in[0].normAxes(axes, "mean"));
+                for (int a : c.axes) n *= in[0].shape().raw()[a];
+            }
+            return Tensor.fullOf(in[0].dtype(), (double) n, Shape.scalar().raw());
         }
         @Override Shape inferShape(Tensor[] in) { return Shape.scalar(); }
         @Override String key() { return name() + Arrays.toString(axes); }
@@ -172,7 +180,15 @@ final class ShapeOps {
             }
             return Shape.wrap(Kern.dropAxes(s, new int[] {axis}));
         }
-        @Override Tensor forward(Tensor[] in) { return in[0].viewAs(inferShape(in).raw()); }
+        @Override
+        Tensor forward(Tensor[] in) {
+            int[] s = in[0].shape().raw();
+            if (!insert && s[axis] != 1) return in[0].viewAs(inferShape(in).raw()); // inferShape says what is wrong
+            int[] r = Kern.scratchDims(insert ? s.length + 1 : s.length - 1); // inferShape's shape; viewAs copies it
+            if (insert) for (int i = 0, k = 0; i < r.length; i++) r[i] = i == axis ? 1 : s[k++];
+            else for (int i = 0, k = 0; i < s.length; i++) if (i != axis) r[k++] = s[i];
+            return in[0].viewAs(r);
+        }
         @Override Tensor[] backward(Node n, Tensor g) { return new Tensor[] {Op.apply(new AxisOp(!insert, axis), g)}; }
     }
 

@@ -215,7 +215,12 @@ public final class Tensor implements AutoCloseable {
     public static Tensor full(double value, int... shape) { return full(Vela.floatx(), value, shape); }
 
     public static Tensor full(DType dtype, double value, int... shape) {
-        Tensor t = Kern.empty(dtype, Shape.of(shape).raw(), Device.defaultDevice());
+        return fullOf(dtype, value, Shape.of(shape).raw());
+    }
+
+    /** {@link #full} of valid dimensions that it only reads (for forwards: no copy of a shape per call). */
+    static Tensor fullOf(DType dtype, double value, int[] dims) {
+        Tensor t = Kern.empty(dtype, dims, Device.defaultDevice());
         if (value != 0) Kern.be(t).fill(t.view(), value);
         return t;
     }
