@@ -637,7 +637,7 @@ public final class KFunction {
                     Arrays.fill(args, null);
                 }
             } finally {
-                Arena.CURRENT.remove();
+                Arena.CURRENT.set(null); // not remove(): the thread keeps its map entry, and the next run does not allocate one
             }
         }
 
@@ -670,7 +670,7 @@ public final class KFunction {
                     Arrays.fill(fg.args, null);
                 }
             } finally {
-                Arena.CURRENT.remove();
+                Arena.CURRENT.set(null); // not remove(): the thread keeps its map entry, and the next run does not allocate one
             }
         }
 
