@@ -622,35 +622,50 @@ public final class CpuBackend implements Backend {
         int batch = a.shape()[0], m = a.shape()[1], kk = a.shape()[2], n = b.shape()[2];
         CpuStorage os = cs(out);
         DType t = os.dtype;
-        Operand pa = operand(a), pb = operand(b);
+        View va = operand(a), vb = operand(b);
+        boolean ta = !rowMajor(va), tb = !rowMajor(vb);
+        int lda = leading(va), ldb = leading(vb);
         int oOff = (int) out.offset();
         for (int bi = 0; bi < batch; bi++) {
-            int ao = (int) (pa.view.offset() + (long) bi * pa.view.strides()[0]);
-            int bo = (int) (pb.view.offset() + (long) bi * pb.view.strides()[0]);
+            int ao = (int) (va.offset() + (long) bi * va.strides()[0]);
+            int bo = (int) (vb.offset() + (long) bi * vb.strides()[0]);
             int co = oOff + bi * m * n;
             if (t == DType.FLOAT32) {
-                VectorKernels.matmul((float[]) cs(pa.view).data, ao, pa.ld, pa.trans,
-                        (float[]) cs(pb.view).data, bo, pb.ld, pb.trans, (float[]) os.data, co, n, m, n, kk);
+                VectorKernels.matmul((float[]) cs(va).data, ao, lda, ta,
+                        (float[]) cs(vb).data, bo, ldb, tb, (float[]) os.data, co, n, m, n, kk);
             } else {
-                VectorKernels.matmul((double[]) cs(pa.view).data, ao, pa.ld, pa.trans,
-                        (double[]) cs(pb.view).data, bo, pb.ld, pb.trans, (double[]) os.data, co, n, m, n, kk);
+                VectorKernels.matmul((double[]) cs(va).data, ao, lda, ta,
+                        (double[]) cs(vb).data, bo, ldb, tb, (double[]) os.data, co, n, m, n, kk);
             }
         }
     }
 
-    private record Operand(View view, int ld, boolean trans) {}
-
-    /** A [B, r, c] operand as (row-major or transposed, leading dimension), copying only odd layouts. */
-    private Operand operand(View v) {
-        int rows = v.shape()[1], cols = v.shape()[2];
-        int s1 = v.strides()[1], s2 = v.strides()[2];
-        if (s2 == 1 && (s1 >= cols || rows == 1)) return new Operand(v, Math.max(s1, cols), false);
-        if (s1 == 1 && (s2 >= rows || cols == 1)) return new Operand(v, Math.max(s2, rows), true);
+    /**
+     * A [B, r, c] operand in a layout the kernels take: the view itself when its matrices are row-major or
+     * transposed (column-major) with some leading dimension, else a row-major copy.
+     */
+    private View operand(View v) {
+        if (rowMajor(v) || columnMajor(v)) return v;
         CpuStorage tmp = new CpuStorage(v.storage().dtype(), (int) v.size());
         int[] cst = View.contiguousStrides(v.shape());
         View c = new View(tmp, v.shape(), cst, 0);
         copy(v, c);
-        return new Operand(c, cols, false);
+        return c;
+    }
+
+    private static boolean rowMajor(View v) {
+        int s1 = v.strides()[1];
+        return v.strides()[2] == 1 && (s1 >= v.shape()[2] || v.shape()[1] == 1);
+    }
+
+    private static boolean columnMajor(View v) {
+        int s2 = v.strides()[2];
+        return v.strides()[1] == 1 && (s2 >= v.shape()[1] || v.shape()[2] == 1);
+    }
+
+    /** The leading dimension of an {@link #operand}'s matrices: the stride between rows (or, transposed, columns). */
+    private static int leading(View v) {
+        return rowMajor(v) ? Math.max(v.strides()[1], v.shape()[2]) : Math.max(v.strides()[2], v.shape()[1]);
     }
 
     // ---------------------------------------------------------------- gather / scatter
