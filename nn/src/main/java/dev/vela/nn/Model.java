@@ -6,6 +6,7 @@ import dev.vela.DType;
 import dev.vela.Generator;
 import dev.vela.K;
 import dev.vela.KFunction;
+import dev.vela.Shape;
 import dev.vela.Tensor;
 import dev.vela.optim.Optimizer;
 import dev.vela.optim.Optimizers;
@@ -249,9 +250,11 @@ public class Model {
     // ================================================================== batches
 
     private double[] stepCompiled(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
-        int[] ranks = new int[ys.size()];
-        for (int i = 0; i < ranks.length; i++) ranks[i] = ys.get(i).rank();
-        buildFunctions(ranks);
+        if (!builtFor(ys)) {
+            int[] ranks = new int[ys.size()];
+            for (int i = 0; i < ranks.length; i++) ranks[i] = ys.get(i).rank();
+            buildFunctions(ranks);
+        }
         int n = xs.size() + ys.size() + 1;
         Object[] args = callArgs != null && callArgs.length == n ? callArgs : (callArgs = new Object[n]);
         try {
@@ -265,6 +268,13 @@ public class Model {
         } finally {
             Arrays.fill(args, null); // hold no batch between steps
         }
+    }
+
+    /** Whether the compiled functions were built for labels of these ranks (what buildFunctions checks). */
+    private boolean builtFor(List<Tensor> ys) {
+        if (trainFn == null || trainYRanks.length != ys.size()) return false;
+        for (int i = 0; i < trainYRanks.length; i++) if (trainYRanks[i] != ys.get(i).rank()) return false;
+        return true;
     }
 
     /** stepCompiled's argument array, kept between steps. */
@@ -334,7 +344,7 @@ public class Model {
     public List<Double> trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("trainOnBatch");
         checkData("trainOnBatch", xs, ys);
-        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).dims()[0]), true));
+        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).shape().dim(0)), true));
     }
 
     /** Loss and metrics on one batch, without updating anything. */
@@ -343,7 +353,7 @@ public class Model {
     public List<Double> testOnBatch(List<Tensor> xs, List<Tensor> ys) {
         requireCompiled("testOnBatch");
         checkData("testOnBatch", xs, ys);
-        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).dims()[0]), false));
+        return toList(step(asFloats(xs), asFloats(ys), unitWeights(xs.get(0).shape().dim(0)), false));
     }
 
     private static List<Double> toList(double[] d) {
@@ -362,30 +372,34 @@ public class Model {
         Tensor x0 = xs.get(0);
         for (Tensor t : xs) if (t.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
         for (Tensor t : ys) if (t.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
+        // shapes read through Shape (Tensor.dims() copies): this runs on every batch
+        int n0 = x0.shape().dim(0);
         for (int i = 0; i < xs.size(); i++) {
-            if (xs.get(i).dims()[0] != x0.dims()[0]) {
-                throw new IllegalArgumentException(op + ": input 0 has " + x0.dims()[0] + " samples but input " + i + " has "
-                        + xs.get(i).dims()[0]);
+            if (xs.get(i).shape().dim(0) != n0) {
+                throw new IllegalArgumentException(op + ": input 0 has " + n0 + " samples but input " + i + " has "
+                        + xs.get(i).shape().dim(0));
             }
             checkInput(op, i, xs.get(i));
         }
         for (int k = 0; k < ys.size(); k++) {
             Tensor y = ys.get(k);
-            if (x0.dims()[0] != y.dims()[0]) {
-                throw new IllegalArgumentException(op + ": x has " + x0.dims()[0] + " samples but y has " + y.dims()[0]
+            if (n0 != y.shape().dim(0)) {
+                throw new IllegalArgumentException(op + ": x has " + n0 + " samples but y has " + y.shape().dim(0)
                         + " (shapes " + x0.shape() + " and " + y.shape() + ")");
             }
-            int[] out = outputShapeOf(k);
-            int[] yd = y.dims();
+            Shape os = outputs.get(k).shape(), ysh = y.shape();
+            int or = os.rank(), yr = ysh.rank();
             boolean sparse = loss.name().equals("sparse_categorical_crossentropy");
             boolean good;
             if (sparse) {
-                good = yd.length == out.length - 1 || (yd.length == out.length && yd[yd.length - 1] == 1);
+                good = yr == or - 1 || (yr == or && ysh.dim(yr - 1) == 1);
             } else {
-                good = yd.length == out.length;
-                for (int i = 1; good && i < out.length; i++) good = out[i] < 0 || out[i] == yd[i];
+                good = yr == or;
+                for (int i = 1; good && i < or; i++) good = os.dim(i) < 0 || os.dim(i) == ysh.dim(i);
             }
             if (!good) {
+                int[] out = outputShapeOf(k);
+                int[] yd = y.dims();
                 throw new IllegalArgumentException(op + ": labels of shape " + y.shape() + " do not fit the output shape "
                         + Layer.shapeText(out) + (ys.size() > 1 ? " of output " + k : "") + " for loss " + loss.name()
                         + (sparse ? " (expected class ids of shape (N,) or (N, 1))"
@@ -396,13 +410,12 @@ public class Model {
 
     /** Checks that {@code x} fits model input {@code i} (the batch dimension is free). */
     private void checkInput(String op, int i, Tensor x) {
-        int[] in = inputShapeOf(i);
-        int[] xd = x.dims();
-        boolean ok = xd.length == in.length;
-        for (int d = 1; ok && d < in.length; d++) ok = in[d] < 0 || in[d] == xd[d];
+        Shape in = inputs.get(i).shape(), xd = x.shape();
+        boolean ok = xd.rank() == in.rank();
+        for (int d = 1; ok && d < in.rank(); d++) ok = in.dim(d) < 0 || in.dim(d) == xd.dim(d);
         if (!ok) {
             throw new IllegalArgumentException(op + ": " + (inputs.size() > 1 ? "input " + i : "x") + " has shape " + x.shape()
-                    + " but the model expects " + Layer.shapeText(in));
+                    + " but the model expects " + Layer.shapeText(inputShapeOf(i)));
         }
     }
 
