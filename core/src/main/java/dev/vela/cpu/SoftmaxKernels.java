@@ -20,7 +20,30 @@ public final class SoftmaxKernels {
 
     /** Rows [r0, r1) of a [rows, n] block starting at {@code xo} (input) and {@code oo} (output). */
     public static void rows(float[] x, int xo, float[] out, int oo, int n, int r0, int r1, boolean log) {
-        for (int r = r0; r < r1; r++) row(x, xo + r * n, out, oo + r * n, n, log);
+        int end = FS.loopBound(n) + FS.length(); // where a row's masked tail vector ends
+        for (int r = r0; r < r1; r++) {
+            int xr = xo + r * n, or = oo + r * n;
+            if (end > n && (xr + end > x.length || or + end > out.length)) rowPadded(x, xr, out, or, n, log);
+            else row(x, xr, out, or, n, log);
+        }
+    }
+
+    private static final ThreadLocal<float[][]> PAD = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * {@link #row} of a row whose masked tail vector would reach past the end of its array (the last row, when
+     * rows are not whole vectors): the Vector API's bounds check for such a masked access is not compiled away and
+     * allocates, so the row goes through a per-thread copy with room for whole vectors. The same values in the
+     * same lanes: the same results.
+     */
+    private static void rowPadded(float[] x, int o, float[] out, int oo, int n, boolean log) {
+        int p = FS.loopBound(n) + FS.length();
+        float[][] holder = PAD.get();
+        if (holder[0].length < 2 * p) holder[0] = new float[2 * p];
+        float[] t = holder[0];
+        System.arraycopy(x, o, t, 0, n);
+        row(t, 0, t, p, n, log);
+        System.arraycopy(t, p, out, oo, n);
     }
 
     public static void rows(double[] x, int xo, double[] out, int oo, int n, int r0, int r1, boolean log) {

@@ -80,6 +80,14 @@ public final class VectorKernels {
             return panel;
         }
 
+        float[] tail = new float[0];
+
+        /** gemmRowsF's copy of B's last masked column block. */
+        float[] tail(int n) {
+            if (tail.length < n) tail = new float[Math.max(n, 2 * tail.length)];
+            return tail;
+        }
+
         /** reduceRows' column accumulators (at most CHUNK). */
         final double[] acc = new double[CHUNK];
     }
@@ -1316,9 +1324,19 @@ public final class VectorKernels {
                     }
                     for (; jj < cols; jj += FL) {
                         VectorMask<Float> mask = FS.indexInRange(jj, cols);
+                        // masked loads of B's last rows must not reach past its end (the Vector API's bounds check
+                        // for those allocates): then this block is read from a copy with whole-vector rows
+                        float[] bm = b;
+                        int bmo = bo + jj, bml = ldb;
+                        if (bmo + (long) (kb - 1) * ldb + FL > b.length) {
+                            bm = SCRATCH.get().tail(kb * FL);
+                            for (int p = 0; p < kb; p++) System.arraycopy(b, bo + jj + p * ldb, bm, p * FL, cols - jj);
+                            bmo = 0;
+                            bml = FL;
+                        }
                         int i = i0;
-                        for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
-                        for (; i < i1; i++) rows1x1F(a, ao + i * sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, kb, acc, mask);
+                        for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, bm, bmo, bml, c, co + i * ldc + jj, ldc, kb, acc, mask);
+                        for (; i < i1; i++) rows1x1F(a, ao + i * sI, sP, bm, bmo, bml, c, co + i * ldc + jj, kb, acc, mask);
                     }
                 }
             }

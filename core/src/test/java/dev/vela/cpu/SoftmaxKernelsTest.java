@@ -94,4 +94,22 @@ class SoftmaxKernelsTest {
         double[] lc = x.transpose().logSoftmax(0).transpose().contiguous().toDoubleArray();
         for (int i = 0; i < lf.length; i++) assertEquals(lc[i], lf[i], 1e-12);
     }
+
+    /** A last row that ends its arrays goes through a padded copy: the same bits as a row with room after it. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 10, 16, 17, 33})
+    void rowsAtTheEndOfTheirArraysMatchRowsWithRoomAfterThem(int n) {
+        java.util.Random r = new java.util.Random(n);
+        int rows = 5, pad = 40;
+        float[] tight = new float[rows * n], roomy = new float[rows * n + pad];
+        for (int i = 0; i < tight.length; i++) tight[i] = roomy[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 60 : 3));
+        for (boolean log : new boolean[] {false, true}) {
+            float[] a = new float[rows * n], b = new float[rows * n + pad];
+            SoftmaxKernels.rows(tight, 0, a, 0, n, 0, rows, log);
+            SoftmaxKernels.rows(roomy, 0, b, 0, n, 0, rows, log);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "n " + n + " element " + i + (log ? " (log)" : ""));
+            }
+        }
+    }
 }

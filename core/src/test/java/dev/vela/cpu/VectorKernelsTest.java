@@ -593,4 +593,28 @@ class VectorKernelsTest {
             }
         }
     }
+
+    /**
+     * Products whose masked column block ends B's array read that block from a copy with whole-vector rows: the
+     * same bits as the same B with room after it (read in place), for the shapes of the unpacked kernels' tails.
+     */
+    @Test
+    void matmulWithBAtTheEndOfItsArrayMatchesBWithRoomAfterIt() {
+        int[][] mnk = {{32, 10, 128}, {256, 10, 128}, {13, 7, 5}, {9, 3, 200}, {64, 20, 70}, {5, 33, 1}};
+        for (int[] s : mnk) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = toFloat(randomMatrix(m * k, 31)), tight = toFloat(randomMatrix(k * n, 32));
+            float[] roomy = Arrays.copyOf(tight, tight.length + 64);
+            for (boolean transA : new boolean[] {false, true}) {
+                float[] c1 = new float[m * n], c2 = new float[m * n];
+                int lda = transA ? m : k;
+                VectorKernels.matmul(a, 0, lda, transA, tight, 0, n, false, c1, 0, n, m, n, k);
+                VectorKernels.matmul(a, 0, lda, transA, roomy, 0, n, false, c2, 0, n, m, n, k);
+                for (int i = 0; i < c1.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(c2[i]), Float.floatToRawIntBits(c1[i]),
+                            m + "x" + n + "x" + k + (transA ? " (A transposed)" : "") + ": C element " + i);
+                }
+            }
+        }
+    }
 }
