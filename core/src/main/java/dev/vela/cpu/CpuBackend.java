@@ -240,6 +240,37 @@ public final class CpuBackend implements Backend {
                 return;
             }
         }
+        if (size < Par.GRAIN) { // runs on this thread anyway: the walk without the iterator's allocations
+            try (Strided.Cursor c = Strided.Cursor.of(out.shape(), x.strides(), x.offset(), out.strides(), out.offset())) {
+                if (c != null) {
+                    unaryRows(c, op, p0, p1, xs, os);
+                    return;
+                }
+            }
+        }
+        unaryGeneral(op, p0, p1, x, out);
+    }
+
+    /** {@link #unary}'s rows along a cursor: the same rows through the same kernels as {@link #unaryGeneral}. */
+    private static void unaryRows(Strided.Cursor c, UnaryOp op, double p0, double p1, CpuStorage xs, CpuStorage os) {
+        int xst = c.innerStride(0), ost = c.innerStride(1);
+        if (ost == 1 && xs.dtype == os.dtype && xs.dtype == DType.FLOAT32) {
+            float[] a = (float[]) xs.data, b = (float[]) os.data;
+            while (c.next()) VectorKernels.unary(op, p0, p1, a, (int) c.offs[0], xst, b, (int) c.offs[1], c.inner);
+        } else if (ost == 1 && xs.dtype == os.dtype && xs.dtype == DType.FLOAT64) {
+            double[] a = (double[]) xs.data, b = (double[]) os.data;
+            while (c.next()) VectorKernels.unary(op, p0, p1, a, (int) c.offs[0], xst, b, (int) c.offs[1], c.inner);
+        } else {
+            while (c.next()) {
+                long xi = c.offs[0], oi = c.offs[1];
+                for (int i = 0; i < c.inner; i++, xi += xst, oi += ost) os.set(oi, ScalarKernels.apply(op, xs.get(xi), p0, p1));
+            }
+        }
+    }
+
+    /** {@link #unary} of any layout, without its fast paths (the tests compare the two). */
+    void unaryGeneral(UnaryOp op, double p0, double p1, View x, View out) {
+        CpuStorage xs = cs(x), os = cs(out);
         Strided it = new Strided(out.shape(), new int[][] {x.strides(), out.strides()},
                 new long[] {x.offset(), out.offset()});
         int xst = it.innerStride(0), ost = it.innerStride(1);
