@@ -85,23 +85,32 @@ public final class SoftmaxKernels {
     /**
      * Writes exp(x - m) to out and returns the sum (in double): each float vector is widened into two double
      * vectors of running sums (no horizontal add per vector), whose lanes are added in a fixed order at the end.
+     * The tail (fewer than a vector's elements) runs as one more vector from a zero-padded copy, its lanes past
+     * the row zeroed before they are summed: one call of expF, which the JIT then inlines (with a second one for
+     * the tail, it ran out of its inlining budget on 256-bit vectors and boxed the vectors passed to expF).
      */
     static double expShiftSum(float[] x, int o, float[] out, int oo, int n, float m) {
-        int ub = FS.loopBound(n);
+        final int L = FS.length();
+        int ub = FS.loopBound(n), end = ub < n ? ub + L : ub, r = n - ub;
         FloatVector vm = FloatVector.broadcast(FS, m);
         DoubleVector lo = DoubleVector.zero(DS), hi = lo;
-        int parts = FS.length() / DS.length(); // 2 where doubles are as wide as floats' vector; 1 on odd shapes
-        for (int i = 0; i < ub; i += FS.length()) {
-            FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, x, o + i).sub(vm));
-            e.intoArray(out, oo + i);
-            lo = lo.add(e.convertShape(VectorOperators.F2D, DS, 0));
-            if (parts > 1) hi = hi.add(e.convertShape(VectorOperators.F2D, DS, 1));
-        }
-        if (ub < n) {
-            VectorMask<Float> tail = FS.indexInRange(ub, n);
-            FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, x, o + ub, tail).sub(vm));
-            e.intoArray(out, oo + ub, tail);
-            e = e.blend(0f, tail.not());
+        int parts = L / DS.length(); // 2 where doubles are as wide as floats' vector; 1 on odd shapes
+        float[] pad = end > ub ? PAD_TAIL.get() : null;
+        for (int i = 0; i < end; i += L) {
+            boolean tail = i == ub;
+            if (tail) {
+                System.arraycopy(x, o + ub, pad, 0, r);
+                java.util.Arrays.fill(pad, r, L, 0f);
+            }
+            FloatVector e = VectorKernels.expF(FloatVector.fromArray(FS, tail ? pad : x, tail ? 0 : o + i).sub(vm));
+            if (tail) {
+                e.intoArray(pad, 0);
+                System.arraycopy(pad, 0, out, oo + ub, r);
+                java.util.Arrays.fill(pad, r, L, 0f);
+                e = FloatVector.fromArray(FS, pad, 0);
+            } else {
+                e.intoArray(out, oo + i);
+            }
             lo = lo.add(e.convertShape(VectorOperators.F2D, DS, 0));
             if (parts > 1) hi = hi.add(e.convertShape(VectorOperators.F2D, DS, 1));
         }
@@ -110,6 +119,8 @@ public final class SoftmaxKernels {
         for (int l = 0; l < DS.length(); l++) s += all.lane(l);
         return s;
     }
+
+    private static final ThreadLocal<float[]> PAD_TAIL = ThreadLocal.withInitial(() -> new float[FS.length()]);
 
     static void row(float[] x, int o, float[] out, int oo, int n, boolean log) {
         float m = rowMax(x, o, n);

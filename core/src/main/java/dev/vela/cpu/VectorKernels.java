@@ -65,6 +65,8 @@ public final class VectorKernels {
     /** Per-thread scratch for tails, lane sums and transposed operands, so steady-state kernels allocate nothing. */
     private static final class Scratch {
         final float[] fa = new float[FL], fb = new float[FL];
+        /** expF's wide case. */
+        final float[] wide = new float[FL];
         final double[] lanes = new double[DL], da = new double[DL], db = new double[DL];
         float[] big = new float[0];
 
@@ -628,30 +630,37 @@ public final class VectorKernels {
             Q2 = 0.16666504740715027f;
 
     /**
-     * e^x lane by lane, within 1 ulp of {@code (float) Math.exp(x)}, with the same special values. The wide case's
-     * extra steps sit in this one body behind tests instead of in a method of their own: that case is rare, the JIT
-     * does not inline a rarely taken call of more than a few bytecodes, and a vector passed to a call that is not
-     * inlined, or merged with its result, is boxed (two allocations per call, on every call once any input has
-     * been wide: a training step's softmax rows get there as soon as the model is confident).
+     * e^x lane by lane, within 1 ulp of {@code (float) Math.exp(x)}, with the same special values. The rare wide
+     * case goes through an array: the JIT does not inline a rarely taken call of more than a few bytecodes, and a
+     * vector passed to a call that is not inlined, or merged with its result, is boxed (two allocations per call,
+     * on every call once any input has been wide: a training step's softmax rows get there as soon as the model is
+     * confident). This body stays small, so that its callers inline it.
      */
     static FloatVector expF(FloatVector x) {
-        boolean wide = x.abs().compare(VectorOperators.GT, EXP_FAST).anyTrue();
-        FloatVector v = x;
-        if (wide) { // clamped to [EXP_MIN, EXP_MAX] (NaN fails both tests and stays)
-            v = v.blend(EXP_MIN, v.compare(VectorOperators.LT, EXP_MIN));
-            v = v.blend(EXP_MAX, v.compare(VectorOperators.GT, EXP_MAX));
+        if (x.abs().compare(VectorOperators.GT, EXP_FAST).anyTrue()) {
+            float[] w = SCRATCH.get().wide;
+            x.intoArray(w, 0);
+            expWideF(w);
+            return FloatVector.fromArray(FS, w, 0);
         }
-        FloatVector t = v.fma(LOG2E_F, ROUND_F);                     // ROUND_F + n: n in the low mantissa bits
+        FloatVector t = x.fma(LOG2E_F, ROUND_F);                     // ROUND_F + n: n in the low mantissa bits
+        FloatVector y = expReducedF(x, t.sub(ROUND_F));
+        // 2^n: n << 23 is the exponent field of 2^n less the bias (the bits of ROUND_F shift out)
+        return y.mul(t.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
+    }
+
+    /** expF for lanes beyond +-87, in place on w's first vector: clamped, and scaled in two steps. */
+    private static void expWideF(float[] w) {
+        FloatVector x = FloatVector.fromArray(FS, w, 0);
+        FloatVector v = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN));
+        v = v.blend(EXP_MAX, v.compare(VectorOperators.GT, EXP_MAX));
+        FloatVector t = v.fma(LOG2E_F, ROUND_F);
         FloatVector y = expReducedF(v, t.sub(ROUND_F));
-        IntVector tb = t.viewAsIntegralLanes();
-        // |x| <= 87: 2^n is one normal float, n << 23 its exponent field less the bias (the bits of ROUND_F shift out)
-        if (!wide) return y.mul(tb.lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
-        // wider: two exact factors 2^(n/2) 2^(n - n/2), so overflow and gradual underflow round once
-        IntVector ni = tb.sub(ROUND_F_BITS);
+        IntVector ni = t.viewAsIntegralLanes().sub(ROUND_F_BITS);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
         FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        return y.mul(s1).mul(s2);
+        y.mul(s1).mul(s2).intoArray(w, 0);
     }
 
     /** e^r for r = x - n ln2. */
