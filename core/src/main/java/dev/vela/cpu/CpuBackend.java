@@ -276,16 +276,27 @@ public final class CpuBackend implements Backend {
         int xst = it.innerStride(0), ost = it.innerStride(1);
         if (ost == 1 && xs.dtype == os.dtype && xs.dtype == DType.FLOAT32) {
             float[] a = (float[]) xs.data, b = (float[]) os.data;
-            it.forEachRow((o, n) -> VectorKernels.unary(op, p0, p1, a, (int) o[0], xst, b, (int) o[1], n));
+            it.forEachRow((o, n) -> VectorKernels.unary(op, p0, p1, a, (int) o[0], xst, b, (int) o[1], n), cost(op));
         } else if (ost == 1 && xs.dtype == os.dtype && xs.dtype == DType.FLOAT64) {
             double[] a = (double[]) xs.data, b = (double[]) os.data;
-            it.forEachRow((o, n) -> VectorKernels.unary(op, p0, p1, a, (int) o[0], xst, b, (int) o[1], n));
+            it.forEachRow((o, n) -> VectorKernels.unary(op, p0, p1, a, (int) o[0], xst, b, (int) o[1], n), cost(op));
         } else {
             it.forEachRowSerial((o, n) -> {
                 long xi = o[0], oi = o[1];
                 for (int i = 0; i < n; i++, xi += xst, oi += ost) os.set(oi, ScalarKernels.apply(op, xs.get(xi), p0, p1));
             });
         }
+    }
+
+    /**
+     * Rough cost of a unary kernel per element in simple vector operations, for the decision to split it over the
+     * cores: the transcendental ones run a polynomial (and a division or two) per element.
+     */
+    static int cost(UnaryOp op) {
+        return switch (op) {
+            case EXP, LOG, SIGMOID, TANH, SIN, COS, LOG1P, EXPM1, SOFTPLUS, ELU, SELU, POW -> 8;
+            default -> 1;
+        };
     }
 
     @Override

@@ -75,14 +75,20 @@ final class Strided {
      * row) is cut into pieces of rows, so both cores stream it; row kernels here are elementwise, so where a
      * row is cut does not change any element's result.
      */
-    void forEachRow(Row fn) {
+    void forEachRow(Row fn) { forEachRow(fn, 1); }
+
+    /**
+     * {@link #forEachRow(Row)} for a kernel that costs about {@code weight} simple operations per element (a
+     * transcendental function): the work is split from {@code weight} times fewer elements.
+     */
+    void forEachRow(Row fn, int weight) {
         if (rows == 0) return;
-        int threads = Par.POOL.getParallelism();
-        if (threads > 1 && rows < 2L * threads && rows * inner >= SPLIT_ROWS_FROM) {
+        int threads = Par.threads();
+        if (threads > 1 && rows < 2L * threads && rows * inner * weight >= SPLIT_ROWS_FROM) {
             int pieces = (int) Math.max(1, (2L * threads + rows - 1) / rows);
             int piece = (int) (((inner + (long) pieces - 1) / pieces + PIECE_ALIGN - 1) / PIECE_ALIGN * PIECE_ALIGN);
             int perRow = (inner + piece - 1) / piece;
-            Par.forRange(rows * perRow, piece, (lo, hi) -> {
+            Par.forRange(rows * perRow, (long) piece * weight, (lo, hi) -> {
                 for (long item = lo; item < hi; item++) {
                     long r = item / perRow;
                     int start = (int) (item % perRow) * piece, len = Math.min(piece, inner - start);
@@ -91,7 +97,7 @@ final class Strided {
             });
             return;
         }
-        Par.forRange(rows, inner, (lo, hi) -> visit(lo, hi, fn));
+        Par.forRange(rows, (long) inner * weight, (lo, hi) -> visit(lo, hi, fn));
     }
 
     /** Elements [start, start+len) of row r. */

@@ -7,7 +7,6 @@ import dev.vela.spi.UnaryOp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinTask;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -110,11 +109,11 @@ public final class VectorKernels {
     }
 
     /**
-     * Splits C into row (or, when C is wider than tall, column) ranges {i0, i1, j0, j1} for the common pool, or
+     * Splits C into row (or, when C is wider than tall, column) ranges {i0, i1, j0, j1} for the worker threads ({@link Par}), or
      * returns null when the product is too small or does not split. Ranges are whole register tiles.
      */
     static List<int[]> splitRanges(int m, int n, int k, int mr, int nrw) {
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = Par.threads();
         if (threads < 2 || (long) m * n * k < PARALLEL_THRESHOLD) return null;
         List<int[]> out = new ArrayList<>();
         if (m >= n) {
@@ -1057,7 +1056,7 @@ public final class VectorKernels {
             return s;
         }
         int blocks = (n + BLOCK - 1) / BLOCK;
-        if (n >= PARALLEL_SUM && Par.POOL.getParallelism() > 1) {
+        if (n >= PARALLEL_SUM && Par.threads() > 1) {
             // each block's sum as on one thread, then the same in-order total: the bits do not depend on the split
             double[] part = new double[blocks];
             Par.forRange(blocks, BLOCK, (lo, hi) -> {
@@ -1210,7 +1209,7 @@ public final class VectorKernels {
      * {@code C[m,n] = op(A)[m,k] · op(B)[k,n]}, row-major with leading dimensions, overwriting C. {@code op(A)} is A
      * stored [m,k] ({@code A(i,p) = a[aOff+i*lda+p]}) or, when {@code transA}, A stored [k,m]
      * ({@code A(i,p) = a[aOff+p*lda+i]}); likewise B stored [k,n] or, when {@code transB}, [n,k]. C must not
-     * overlap A or B. Large products are split over the common ForkJoinPool; every element of C is computed by one
+     * overlap A or B. Large products are split over the cores ({@link Par}); every element of C is computed by one
      * task in the same order whatever the split, so results do not depend on the thread count.
      */
     public static void matmul(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb, boolean transB,
@@ -1242,24 +1241,24 @@ public final class VectorKernels {
             gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, 0, m, 0, n);
             return;
         }
-        List<ForkJoinTask<?>> work = new ArrayList<>(ranges.size());
-        for (int[] r : ranges) {
-            work.add(ForkJoinTask.adapt(() -> gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, r[0], r[1], r[2], r[3])));
-        }
-        ForkJoinTask.invokeAll(work);
+        Par.forEach(ranges.size(), (lo, hi) -> {
+            for (long i = lo; i < hi; i++) {
+                int[] r = ranges.get((int) i);
+                gemmF(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, r[0], r[1], r[2], r[3]);
+            }
+        });
     }
 
     /** Products at most this wide use the unpacked kernels whatever m and k (B's column chunk stays in cache). */
     static final int ROWS_MAX_N = 256;
     /**
-     * Unpacked products with at least this many multiply-adds are split over the pool. High: on the 2-vCPU build
-     * machine (shared with other work) splitting the MNIST MLP's batch-32 products (3 M multiply-adds) made the
-     * training step 1.4x slower, while the batch-256 ones (26 M) gained 15%. Measured again with a threshold of
-     * 1 M (JMH, alternating builds, other vCPU idle): 128^3 went 48.5 -> 44 us and 32x784x128 58.5 -> 43.5 us
-     * when called back to back, but the batch-32 training step went 227 -> 334 us: between the step's small ops
-     * the second core's caches are cold, and it first has to pull the operands over.
+     * Unpacked products with at least this many multiply-adds (128^3 and up) are split over the cores. With the
+     * ForkJoinPool this had to be 16 M: waking a parked worker cost more than small products gained, and at 1 M the
+     * batch-32 MNIST step went 227 -> 334 us. With {@link Par}'s workers polling between ops (JMH, 2 vCPUs, other
+     * one idle): 128^3 46 -> 30 us, 32x784x128 62 -> 38 us, the batch-32 step unchanged within the noise
+     * (221-237 us for thresholds of 1, 2, 4 and 16 M), the batch-256 step 1.26 ms -> 0.93-1.0 ms.
      */
-    static final long ROWS_PARALLEL = 1L << 24;
+    static final long ROWS_PARALLEL = 1L << 21;
     /** Columns of C per chunk of the unpacked kernels: 4 vectors (4 rows x 4 vectors = 16 accumulators). */
     static final int RW_F = 4 * FL;
     /** Steps of p per pass over the row tiles in the unpacked kernels: KS x RW_F floats of B stay in L1. */
@@ -1275,119 +1274,89 @@ public final class VectorKernels {
     private static void gemmRowsF(float[] a, int aOff, int lda, boolean transA, float[] b, int bOff, int ldb,
                                   float[] c, int cOff, int ldc, int m, int n, int k) {
         final int sI = transA ? 1 : lda, sP = transA ? lda : 1;
-        final int w = RW_F;
-        final int full = n / w;                 // full column chunks; the rest runs masked
         final int tiles = (m + 7) / 8;
-        int threads = Par.POOL.getParallelism();
+        int threads = Par.threads();
         boolean parallel = threads > 1 && (long) m * n * k >= ROWS_PARALLEL;
         int groups = parallel ? Math.max(1, Math.min(tiles, threads * 4)) : 1;
         final int tilesPer = (tiles + groups - 1) / groups;
         final int nGroups = (tiles + tilesPer - 1) / tilesPer;
-        Par.Range body = (lo, hi) -> {
-            for (long item = lo; item < hi; item++) {
-                int i0 = (int) item * tilesPer * 8, i1 = Math.min(m, i0 + tilesPer * 8), rows = i1 - i0;
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kb = Math.min(KC, k - pc);
-                    boolean acc = pc > 0;
-                    int ao = aOff + pc * sP;
-                    if (full > 0) {
-                        // the KC block in sub-blocks of KS steps: each sub-block of one chunk of B stays in L1 across
-                        // the row tiles, and the chunks of a sub-block follow each other, so each part of A comes
-                        // from memory once. The running sums wait in C (first block) or in a scratch panel (later
-                        // blocks), stored and reloaded exactly: every element is the same in-order sum as without
-                        float[] t = acc && kb > KS ? SCRATCH.get().panel(rows * w * full) : null;
-                        for (int ps = 0; ps < kb; ps += KS) {
-                            int ks = Math.min(KS, kb - ps);
-                            boolean first = ps == 0, last = ps + ks == kb;
-                            int aos = ao + ps * sP;
-                            for (int ch = 0; ch < full; ch++) {
-                                int j = ch * w, bos = bOff + (pc + ps) * ldb + j, co = cOff + j;
-                                int to = ch * rows * w - i0 * w; // chunk ch's rows in the panel, indexed by i
-                                float[] run = acc ? t : c;
-                                int i = i0;
-                                for (; i + 4 <= i1; i += 4) {
-                                    int ro = acc ? to + i * w : co + i * ldc, ldr = acc ? w : ldc;
-                                    rows4x4F(a, aos + i * sI, sI, sP, b, bos, ldb, ks,
-                                            first ? null : run, ro, ldr,
-                                            last ? c : run, last ? co + i * ldc : ro, last ? ldc : ldr, last && acc);
-                                }
-                                for (; i < i1; i++) {
-                                    int ro = acc ? to + i * w : co + i * ldc;
-                                    rows1x4F(a, aos + i * sI, sP, b, bos, ldb, ks, first ? null : run, ro,
-                                            last ? c : run, last ? co + i * ldc : ro, last && acc);
-                                }
+        if (!parallel || nGroups < 2) {
+            gemmRowsItemsF(0, nGroups, tilesPer, a, aOff, sI, sP, b, bOff, ldb, c, cOff, ldc, m, n, k);
+        } else {
+            Par.forEach(nGroups, (lo, hi) -> gemmRowsItemsF(lo, hi, tilesPer, a, aOff, sI, sP, b, bOff, ldb, c, cOff, ldc, m, n, k));
+        }
+    }
+
+    /** Row groups [lo, hi) of {@link #gemmRowsF}: {@code tilesPer} tiles of 8 rows per group. */
+    private static void gemmRowsItemsF(long lo, long hi, int tilesPer, float[] a, int aOff, int sI, int sP, float[] b,
+                                       int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        final int w = RW_F;
+        final int full = n / w; // full column chunks; the rest runs masked
+        for (long item = lo; item < hi; item++) {
+            int i0 = (int) item * tilesPer * 8, i1 = Math.min(m, i0 + tilesPer * 8), rows = i1 - i0;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kb = Math.min(KC, k - pc);
+                boolean acc = pc > 0;
+                int ao = aOff + pc * sP;
+                if (full > 0) {
+                    // the KC block in sub-blocks of KS steps: each sub-block of one chunk of B stays in L1 across
+                    // the row tiles, and the chunks of a sub-block follow each other, so each part of A comes
+                    // from memory once. The running sums wait in C (first block) or in a scratch panel (later
+                    // blocks), stored and reloaded exactly: every element is the same in-order sum as without
+                    float[] t = acc && kb > KS ? SCRATCH.get().panel(rows * w * full) : null;
+                    for (int ps = 0; ps < kb; ps += KS) {
+                        int ks = Math.min(KS, kb - ps);
+                        boolean first = ps == 0, last = ps + ks == kb;
+                        int aos = ao + ps * sP;
+                        for (int ch = 0; ch < full; ch++) {
+                            int j = ch * w, bos = bOff + (pc + ps) * ldb + j, co = cOff + j;
+                            int to = ch * rows * w - i0 * w; // chunk ch's rows in the panel, indexed by i
+                            float[] run = acc ? t : c;
+                            int i = i0;
+                            for (; i + 4 <= i1; i += 4) {
+                                int ro = acc ? to + i * w : co + i * ldc, ldr = acc ? w : ldc;
+                                rows4x4F(a, aos + i * sI, sI, sP, b, bos, ldb, ks,
+                                        first ? null : run, ro, ldr,
+                                        last ? c : run, last ? co + i * ldc : ro, last ? ldc : ldr, last && acc);
+                            }
+                            for (; i < i1; i++) {
+                                int ro = acc ? to + i * w : co + i * ldc;
+                                rows1x4F(a, aos + i * sI, sP, b, bos, ldb, ks, first ? null : run, ro,
+                                        last ? c : run, last ? co + i * ldc : ro, last && acc);
                             }
                         }
                     }
-                    int j = full * w, cols = n - j;
-                    int bo = bOff + pc * ldb + j, co = cOff + j;
-                    int jj = 0;
-                    for (; jj + FL < cols; jj += 2 * FL) { // two vectors of columns at a time (conv2d's n = 32)
-                        VectorMask<Float> mask = FS.indexInRange(jj + FL, cols), whole = FS.maskAll(true);
-                        int i = i0;
-                        for (; i + 8 <= i1; i += 8) rows8x2F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
-                        for (; i < i1; i++) {
-                            rows1x1F(a, ao + i * sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, kb, acc, whole);
-                            rows1x1F(a, ao + i * sI, sP, b, bo + jj + FL, ldb, c, co + i * ldc + jj + FL, kb, acc, mask);
-                        }
-                    }
-                    for (; jj < cols; jj += FL) {
-                        VectorMask<Float> mask = FS.indexInRange(jj, cols);
-                        // masked loads of B's last rows must not reach past its end (the Vector API's bounds check
-                        // for those allocates): then this block is read from a copy with whole-vector rows
-                        float[] bm = b;
-                        int bmo = bo + jj, bml = ldb;
-                        if (bmo + (long) (kb - 1) * ldb + FL > b.length) {
-                            bm = SCRATCH.get().tail(kb * FL);
-                            for (int p = 0; p < kb; p++) System.arraycopy(b, bo + jj + p * ldb, bm, p * FL, cols - jj);
-                            bmo = 0;
-                            bml = FL;
-                        }
-                        int i = i0;
-                        for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, bm, bmo, bml, c, co + i * ldc + jj, ldc, kb, acc, mask);
-                        for (; i < i1; i++) rows1x1F(a, ao + i * sI, sP, bm, bmo, bml, c, co + i * ldc + jj, kb, acc, mask);
+                }
+                int j = full * w, cols = n - j;
+                int bo = bOff + pc * ldb + j, co = cOff + j;
+                int jj = 0;
+                for (; jj + FL < cols; jj += 2 * FL) { // two vectors of columns at a time (conv2d's n = 32)
+                    VectorMask<Float> mask = FS.indexInRange(jj + FL, cols), whole = FS.maskAll(true);
+                    int i = i0;
+                    for (; i + 8 <= i1; i += 8) rows8x2F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
+                    for (; i < i1; i++) {
+                        rows1x1F(a, ao + i * sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, kb, acc, whole);
+                        rows1x1F(a, ao + i * sI, sP, b, bo + jj + FL, ldb, c, co + i * ldc + jj + FL, kb, acc, mask);
                     }
                 }
-            }
-        };
-        if (!parallel || nGroups < 2) body.run(0, nGroups);
-        else shareItems(nGroups, body);
-    }
-
-    /**
-     * Runs items [0, n) of {@code body} on the calling thread and on the pool's workers together: each takes the
-     * next unclaimed item until none is left, and the caller returns once every item is done. The caller never
-     * waits for a worker to start (a worker that wakes late finds nothing to do), which matters on a busy machine
-     * where waking a parked worker can cost more than a small product. Each item is computed by one thread, so the
-     * results do not depend on who ran what.
-     */
-    static void shareItems(int n, Par.Range body) {
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        Runnable work = () -> {
-            for (int i; (i = next.getAndIncrement()) < n; ) {
-                try {
-                    body.run(i, i + 1);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    done.incrementAndGet();
+                for (; jj < cols; jj += FL) {
+                    VectorMask<Float> mask = FS.indexInRange(jj, cols);
+                    // masked loads of B's last rows must not reach past its end (the Vector API's bounds check
+                    // for those allocates): then this block is read from a copy with whole-vector rows
+                    float[] bm = b;
+                    int bmo = bo + jj, bml = ldb;
+                    if (bmo + (long) (kb - 1) * ldb + FL > b.length) {
+                        bm = SCRATCH.get().tail(kb * FL);
+                        for (int p = 0; p < kb; p++) System.arraycopy(b, bo + jj + p * ldb, bm, p * FL, cols - jj);
+                        bmo = 0;
+                        bml = FL;
+                    }
+                    int i = i0;
+                    for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, bm, bmo, bml, c, co + i * ldc + jj, ldc, kb, acc, mask);
+                    for (; i < i1; i++) rows1x1F(a, ao + i * sI, sP, bm, bmo, bml, c, co + i * ldc + jj, kb, acc, mask);
                 }
             }
-        };
-        int helpers = Math.min(Par.POOL.getParallelism(), n) - 1;
-        if (ForkJoinTask.getPool() == Par.POOL) helpers = 0; // already on a worker: its siblings are busy
-        for (int h = 0; h < helpers; h++) Par.POOL.execute(work);
-        work.run();
-        for (int spins = 0; done.get() < n; spins++) { // only items a worker has claimed are left
-            if (spins < 1 << 12) Thread.onSpinWait();
-            else Thread.yield();
         }
-        Throwable t = failure.get();
-        if (t instanceof RuntimeException re) throw re;
-        if (t instanceof Error e) throw e;
-        if (t != null) throw new IllegalStateException(t);
     }
 
     /**
@@ -2477,7 +2446,7 @@ public final class VectorKernels {
      * {@code C[m,n] = op(A)[m,k] · op(B)[k,n]}, row-major with leading dimensions, overwriting C. {@code op(A)} is A
      * stored [m,k] ({@code A(i,p) = a[aOff+i*lda+p]}) or, when {@code transA}, A stored [k,m]
      * ({@code A(i,p) = a[aOff+p*lda+i]}); likewise B stored [k,n] or, when {@code transB}, [n,k]. C must not
-     * overlap A or B. Large products are split over the common ForkJoinPool; every element of C is computed by one
+     * overlap A or B. Large products are split over the cores ({@link Par}); every element of C is computed by one
      * task in the same order whatever the split, so results do not depend on the thread count.
      */
     public static void matmul(double[] a, int aOff, int lda, boolean transA, double[] b, int bOff, int ldb, boolean transB,
@@ -2496,11 +2465,12 @@ public final class VectorKernels {
             gemmD(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, 0, m, 0, n);
             return;
         }
-        List<ForkJoinTask<?>> work = new ArrayList<>(ranges.size());
-        for (int[] r : ranges) {
-            work.add(ForkJoinTask.adapt(() -> gemmD(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, r[0], r[1], r[2], r[3])));
-        }
-        ForkJoinTask.invokeAll(work);
+        Par.forEach(ranges.size(), (lo, hi) -> {
+            for (long i = lo; i < hi; i++) {
+                int[] r = ranges.get((int) i);
+                gemmD(a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, k, r[0], r[1], r[2], r[3]);
+            }
+        });
     }
 
     /** The blocked product for rows [i0,i1) and columns [j0,j1) of C (GotoBLAS loop order: jc, pc, ic, jr, ir). */

@@ -58,6 +58,23 @@ class ParallelSplitTest {
     }
 
     @Test
+    void transcendentalRowsSplitFromFewerElements() {
+        // exp is weighted as 8 simple operations per element: a row of SPLIT_ROWS_FROM / 8 + a bit is split
+        int n = (int) (Strided.SPLIT_ROWS_FROM / CpuBackend.cost(UnaryOp.EXP)) + 1001;
+        assertEquals(8, CpuBackend.cost(UnaryOp.EXP));
+        assertEquals(1, CpuBackend.cost(UnaryOp.NEG));
+        float[] a = random(n + 3, 4);
+        CpuStorage sa = new CpuStorage(DType.FLOAT32, a, a.length);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.LOG, UnaryOp.ELU}) {
+            CpuStorage out = new CpuStorage(DType.FLOAT32, n);
+            BE.unary(op, 1, 0, flat(sa, 3, n), flat(out, 0, n));
+            float[] ref = new float[n];
+            VectorKernels.unary(op, 1, 0, a, 3, 1, ref, 0, n);
+            assertArrayEquals(ref, (float[]) out.array(), op.name());
+        }
+    }
+
+    @Test
     void largeSumIsTheInOrderSumOfItsBlocks() {
         int n = 3 * VectorKernels.PARALLEL_SUM + 1234;
         float[] x = random(n + 7, 3);
