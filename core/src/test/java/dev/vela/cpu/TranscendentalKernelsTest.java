@@ -190,4 +190,84 @@ class TranscendentalKernelsTest {
         // 1 + e^-x is large; against the exact value (where the float formula does not overflow) both stay close
         sweep(UnaryOp.SIGMOID, v -> 1 / (1 + Math.exp(-v)), TranscendentalKernelsTest::sigmoidRef, 4, 2, -87f);
     }
+
+    // ------------------------------------------------------------------ log
+
+    /** The kernel's algorithm written with scalar float operations (Java's float arithmetic and Math.fma are exact IEEE). */
+    static float logSameSteps(float x) {
+        if (Float.isNaN(x) || x < 0) return Float.NaN;
+        if (x == 0) return Float.NEGATIVE_INFINITY;
+        if (x == Float.POSITIVE_INFINITY) return x;
+        float eAdd = 0;
+        if (x < Float.MIN_NORMAL) {
+            x *= 0x1p23f;
+            eAdd = -23;
+        }
+        int b = Float.floatToRawIntBits(x);
+        float m = Float.intBitsToFloat((b & 0x807fffff) | 0x3f000000);
+        float e = (float) ((b >>> 23) - 126) + eAdd;
+        boolean low = m < VectorKernels.SQRT_HALF_F;
+        e = e - (low ? 1f : 0f);
+        float f = (m + (low ? m : 0f)) - 1f;
+        float z = f * f;
+        float p = Math.fma(f, VectorKernels.L8, VectorKernels.L7);
+        p = Math.fma(p, f, VectorKernels.L6);
+        p = Math.fma(p, f, VectorKernels.L5);
+        p = Math.fma(p, f, VectorKernels.L4);
+        p = Math.fma(p, f, VectorKernels.L3);
+        p = Math.fma(p, f, VectorKernels.L2);
+        p = Math.fma(p, f, VectorKernels.L1);
+        p = Math.fma(p, f, VectorKernels.L0);
+        float y = p * f * z;
+        y = Math.fma(e, VectorKernels.LOG_LN2_LO, y);
+        y = Math.fma(z, -0.5f, y);
+        return Math.fma(e, VectorKernels.LOG_LN2_HI, f + y);
+    }
+
+    @Test
+    void logSpecialValues() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, -1f, -Float.MIN_VALUE, 1f,
+            Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, 2f, 0.5f, (float) Math.E};
+        float[] y = run(UnaryOp.LOG, x);
+        assertTrue(Float.isNaN(y[0]), "log(NaN)");
+        assertBits(Float.POSITIVE_INFINITY, y[1], "log(+inf)");
+        assertTrue(Float.isNaN(y[2]), "log(-inf)");
+        assertBits(Float.NEGATIVE_INFINITY, y[3], "log(0)");
+        assertBits(Float.NEGATIVE_INFINITY, y[4], "log(-0)");
+        assertTrue(Float.isNaN(y[5]) && Float.isNaN(y[6]), "log of a negative");
+        assertBits(0f, y[7], "log(1)");
+        for (int i = 8; i < x.length; i++) {
+            assertTrue(ulps((float) Math.log(x[i]), y[i]) <= 1, "log(" + x[i] + ") = " + y[i] + ", Math.log " + Math.log(x[i]));
+        }
+        assertBits((float) Math.log(2), y[11], "log(2)");
+    }
+
+    @Test
+    void logIsWithinOneUlpOverAllPositiveFloats() {
+        float[] x = new float[1 << 15], y = new float[x.length];
+        long worstRef = 0, worstExact = 0, n = 0;
+        float worstX = 0;
+        int k = 0;
+        for (long b = 1; ; b += 211) { // subnormals to MAX_VALUE
+            boolean last = b >= 0x7f800000L;
+            if (!last) x[k++] = Float.intBitsToFloat((int) b);
+            if (k == x.length || (last && k > 0)) {
+                VectorKernels.unary(UnaryOp.LOG, 0, 0, x, 0, 1, y, 0, k);
+                for (int i = 0; i < k; i++) {
+                    long dr = ulps((float) Math.log(x[i]), y[i]);
+                    if (dr > worstRef) { worstRef = dr; worstX = x[i]; }
+                    // off by at most 0.85 ulp from the exact value (1 ulp counted in the result's binade)
+                    double err = Math.abs(y[i] - Math.log(x[i])) / Math.ulp((float) Math.log(x[i]));
+                    if (err > 0.85) worstExact = Math.max(worstExact, 1);
+                    assertBits(logSameSteps(x[i]), y[i], "log(" + x[i] + ") against the same steps in scalar float");
+                }
+                n += k;
+                k = 0;
+            }
+            if (last) break;
+        }
+        assertTrue(n > 10_000_000, "swept " + n);
+        assertTrue(worstRef <= 1, worstRef + " ulps from (float) Math.log at x = " + worstX);
+        assertEquals(0, worstExact, "an error above 0.85 ulp of the exact value");
+    }
 }
