@@ -89,6 +89,11 @@ public final class VectorKernels {
             return tail;
         }
 
+        /** gemmRowsF's staging copy of C's last rows (8 rows of one vector). */
+        final float[] cTile = new float[8 * FL];
+        /** gemmRowsF's parallel body, refilled per product. */
+        final RowsJobF rowsJob = new RowsJobF();
+
         /** reduceRows' column accumulators (at most CHUNK). */
         final double[] acc = new double[CHUNK];
     }
@@ -1342,7 +1347,46 @@ public final class VectorKernels {
         if (!parallel || nGroups < 2) {
             gemmRowsItemsF(0, nGroups, tilesPer, a, aOff, sI, sP, b, bOff, ldb, c, cOff, ldc, m, n, k);
         } else {
-            Par.forEach(nGroups, (lo, hi) -> gemmRowsItemsF(lo, hi, tilesPer, a, aOff, sI, sP, b, bOff, ldb, c, cOff, ldc, m, n, k));
+            RowsJobF job = SCRATCH.get().rowsJob; // no lambda per product: the thread's job object, refilled
+            job.set(tilesPer, a, aOff, sI, sP, b, bOff, ldb, c, cOff, ldc, m, n, k);
+            try {
+                Par.forEach(nGroups, job);
+            } finally {
+                job.set(0, null, 0, 0, 0, null, 0, 0, null, 0, 0, 0, 0, 0);
+            }
+        }
+    }
+
+    /**
+     * {@link #gemmRowsItemsF} over one product's row groups as a {@link Par.Range}. Each thread has one (in its
+     * scratch): the caller fills it before the job is published, so the workers see the fields, and clears it after.
+     * A product inside another product's item cannot reach it: the row kernels call no matmul.
+     */
+    private static final class RowsJobF implements Par.Range {
+        private int tilesPer, aOff, sI, sP, bOff, ldb, cOff, ldc, m, n, k;
+        private float[] a, b, c;
+
+        void set(int tilesPer, float[] a, int aOff, int sI, int sP, float[] b, int bOff, int ldb, float[] c, int cOff,
+                 int ldc, int m, int n, int k) {
+            this.tilesPer = tilesPer;
+            this.a = a;
+            this.aOff = aOff;
+            this.sI = sI;
+            this.sP = sP;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+        }
+
+        @Override
+        public void run(long lo, long hi) {
+            gemmRowsItemsF(lo, hi, tilesPer, a, aOff, sI, sP, b, bOff, ldb, c, cOff, ldc, m, n, k);
         }
     }
 
@@ -1411,8 +1455,23 @@ public final class VectorKernels {
                         bml = FL;
                     }
                     int i = i0;
-                    for (; i + 8 <= i1; i += 8) rows8x1F(a, ao + i * sI, sI, sP, bm, bmo, bml, c, co + i * ldc + jj, ldc, kb, acc, mask);
-                    for (; i < i1; i++) rows1x1F(a, ao + i * sI, sP, bm, bmo, bml, c, co + i * ldc + jj, kb, acc, mask);
+                    // likewise masked stores of C's last rows: the rows whose whole vector would pass C's end go
+                    // through a staging copy of the tile (the same sums, stored to C afterwards)
+                    int safeEnd = i1;
+                    while (safeEnd > i0 && co + (long) (safeEnd - 1) * ldc + jj + FL > c.length) safeEnd--;
+                    for (; i + 8 <= safeEnd; i += 8) rows8x1F(a, ao + i * sI, sI, sP, bm, bmo, bml, c, co + i * ldc + jj, ldc, kb, acc, mask);
+                    for (; i < safeEnd; i++) rows1x1F(a, ao + i * sI, sP, bm, bmo, bml, c, co + i * ldc + jj, kb, acc, mask);
+                    if (i < i1) {
+                        int w1 = cols - jj;
+                        float[] ct = SCRATCH.get().cTile;
+                        for (; i < i1; i += 8) {
+                            int r8 = Math.min(8, i1 - i);
+                            for (int r = 0; r < r8; r++) System.arraycopy(c, co + (i + r) * ldc + jj, ct, r * FL, w1);
+                            if (r8 == 8) rows8x1F(a, ao + i * sI, sI, sP, bm, bmo, bml, ct, 0, FL, kb, acc, mask);
+                            else for (int r = 0; r < r8; r++) rows1x1F(a, ao + (i + r) * sI, sP, bm, bmo, bml, ct, r * FL, kb, acc, mask);
+                            for (int r = 0; r < r8; r++) System.arraycopy(ct, r * FL, c, co + (i + r) * ldc + jj, w1);
+                        }
+                    }
                 }
             }
         }

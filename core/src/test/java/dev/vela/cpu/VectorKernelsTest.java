@@ -617,4 +617,28 @@ class VectorKernelsTest {
             }
         }
     }
+
+    /**
+     * Likewise C: rows whose masked store would pass the end of C's array are computed in a staging tile. Same bits
+     * as C with room after it, with C at an offset and wider than the product, over several KC blocks (the
+     * accumulating path) and with the row groups split over the threads.
+     */
+    @Test
+    void matmulWithCAtTheEndOfItsArrayMatchesCWithRoomAfterIt() {
+        int[][] mnk = {{32, 10, 128}, {13, 7, 5}, {21, 10, 600}, {9, 3, 200}, {3000, 20, 60}, {1, 5, 9}};
+        for (int[] s : mnk) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = toFloat(randomMatrix(m * k, 41)), b = toFloat(randomMatrix(k * n, 42));
+            for (int ldc : new int[] {n, n + 3}) {
+                int off = 5, len = off + (m - 1) * ldc + n;
+                float[] tight = new float[len], roomy = new float[len + 64];
+                VectorKernels.matmul(a, 0, k, false, b, 0, n, false, tight, off, ldc, m, n, k);
+                VectorKernels.matmul(a, 0, k, false, b, 0, n, false, roomy, off, ldc, m, n, k);
+                for (int i = 0; i < len; i++) {
+                    assertEquals(Float.floatToRawIntBits(roomy[i]), Float.floatToRawIntBits(tight[i]),
+                            m + "x" + n + "x" + k + " ldc " + ldc + ": C element " + i);
+                }
+            }
+        }
+    }
 }
