@@ -50,7 +50,9 @@ class TrainStepAllocationTest {
         // tensor objects, outputs and sample weights, about 8-9 KB after (most of it inside the CPU kernels), and
         // 0.3-0.7 KB once the kernels' iterators, tails and boxed vectors and the forwards' shape arrays were gone,
         // 0.32 KB once the matmul's parallel body and C's end went through reused objects (left: the List<Double>
-        // the API returns, the function's output list and its per-call bookkeeping).
+        // the API returns, the function's output list and its per-call bookkeeping). That is after ~30,000 steps;
+        // within this test's 30 s the JIT may not be done: a fresh-clone CI run measured 1960 bytes here. The bound
+        // leaves room for that and still fails on the 7-13 KB of before.
         long deadline = System.nanoTime() + 30_000_000_000L, micros = 0;
         for (int round = 0; round < 60 && best >= BOUND && System.nanoTime() < deadline; round++) {
             long a0 = mx.getThreadAllocatedBytes(id), t0 = System.nanoTime();
@@ -67,7 +69,7 @@ class TrainStepAllocationTest {
         assertTrue(best < BOUND, "bytes allocated per warm step: " + best);
     }
 
-    private static final long BOUND = 1_000;
+    private static final long BOUND = 4_000;
 
     @Test
     void compiledAndEagerStepsStillAgree() {
