@@ -158,11 +158,10 @@ public final class SoftmaxKernels {
     static double expShiftSum(double[] x, int o, double[] out, int oo, int n, double m) {
         int ub = DS.loopBound(n);
         double s = 0;
-        DoubleVector vm = DoubleVector.broadcast(DS, m);
         for (int i = 0; i < ub; i += DS.length()) {
-            DoubleVector e = DoubleVector.fromArray(DS, x, o + i).sub(vm).lanewise(VectorOperators.EXP);
-            e.intoArray(out, oo + i);
-            s += e.reduceLanes(VectorOperators.ADD);
+            // Math.exp per element, not the Vector API's EXP: that one's last bit depends on whether it is compiled
+            for (int l = 0; l < DS.length(); l++) out[oo + i + l] = Math.exp(x[o + i + l] - m);
+            s += DoubleVector.fromArray(DS, out, oo + i).reduceLanes(VectorOperators.ADD);
         }
         for (int i = ub; i < n; i++) {
             double e = Math.exp(x[o + i] - m);

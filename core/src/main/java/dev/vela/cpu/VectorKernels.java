@@ -66,6 +66,8 @@ public final class VectorKernels {
         final float[] fa = new float[FL], fb = new float[FL];
         /** expF's wide case. */
         final float[] wide = new float[FL];
+        /** Lanes of the per-lane transcendental functions. */
+        final float[] laneA = new float[FL], laneB = new float[FL];
         final double[] lanes = new double[DL], da = new double[DL], db = new double[DL];
         float[] big = new float[0];
 
@@ -193,6 +195,22 @@ public final class VectorKernels {
         for (UnaryOp op : UnaryOp.values()) UNARY_F[op.ordinal()] = unaryF(op);
     }
 
+    /*
+     * The transcendental functions we have no kernel of our own for (sin, cos, log1p, expm1 and what is built on
+     * them; pow; all of float64's) run Math's per element, exactly the scalar reference. Not the Vector API's
+     * operators: compiled they run SVML on x86, before that Math per lane, and the two differ in the last bit for
+     * up to 6.6% of inputs (float sin 4.9%, double exp 4.6%, double expm1 6.6%: first call against warm, 64K
+     * random inputs), so results depended on how far the JIT had got. Math's functions give the same bits
+     * interpreted and compiled.
+     */
+    private static UnaryF perElementF(UnaryOp op) {
+        return (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i++) out[oo + i] = ScalarKernels.apply(op, x[xo + i], p0, p1); };
+    }
+
+    private static UnaryD perElementD(UnaryOp op) {
+        return (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i++) out[oo + i] = ScalarKernels.apply(op, x[xo + i], p0, p1); };
+    }
+
     private static UnaryF unaryF(UnaryOp op) {
         return switch (op) {
             case NEG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_NEG(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
@@ -205,8 +223,8 @@ public final class VectorKernels {
             case TANH -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_TANH(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
             case RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_RELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case SIN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SIN(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case COS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_COS(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case SIN -> perElementF(op);
+            case COS -> perElementF(op);
             case SIGN -> (x, xo, out, oo, n, p0, p1) -> {  // Math.signum: ±0 and NaN map to themselves
                 for (int i = 0; i < n; i += FL) {
                     FloatVector v = FloatVector.fromArray(FS, x, xo + i);
@@ -243,15 +261,18 @@ public final class VectorKernels {
                     c.and(~SIGN_F).or(sign).viewAsFloatingLanes().intoArray(out, oo + i);
                 }
             };
-            case LOG1P -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_LOG1P(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case EXPM1 -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_EXPM1(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case SOFTPLUS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SOFTPLUS(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case LOG1P -> perElementF(op);
+            case EXPM1 -> perElementF(op);
+            case SOFTPLUS -> perElementF(op);
             case SOFTSIGN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SOFTSIGN(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case ELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_ELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case SELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_SELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case ELU -> perElementF(op);
+            case SELU -> perElementF(op);
             case LEAKY_RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_LEAKY_RELU(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             case CLIP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_CLIP(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
-            case POW -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_POW(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
+            case POW -> (x, xo, out, oo, n, p0, p1) -> {
+                if (p0 == 2f || p0 == 1f) for (int i = 0; i < n; i += FL) u_POW(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i);
+                else for (int i = 0; i < n; i++) out[oo + i] = ScalarKernels.apply(UnaryOp.POW, x[xo + i], p0, p1);
+            };
             case AFFINE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_AFFINE(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             case HARD_SIGMOID -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += FL) u_HARD_SIGMOID(FloatVector.fromArray(FS, x, xo + i), p0, p1).intoArray(out, oo + i); };
             case IN_RANGE -> (x, xo, out, oo, n, p0, p1) -> {
@@ -301,29 +322,29 @@ public final class VectorKernels {
     // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
     static FloatVector u_RELU(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.MAX, 0f); }
 
-    static FloatVector u_SIN(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.SIN); }
+    static FloatVector u_SIN(FloatVector v, float p0, float p1) { return perLaneF(v, UnaryOp.SIN, p0, p1); }
 
-    static FloatVector u_COS(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.COS); }
+    static FloatVector u_COS(FloatVector v, float p0, float p1) { return perLaneF(v, UnaryOp.COS, p0, p1); }
 
     static FloatVector u_RECIPROCAL(FloatVector v, float p0, float p1) { return FloatVector.broadcast(FS, 1f).div(v); }
 
-    static FloatVector u_LOG1P(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.LOG1P); }
+    static FloatVector u_LOG1P(FloatVector v, float p0, float p1) { return perLaneF(v, UnaryOp.LOG1P, p0, p1); }
 
-    static FloatVector u_EXPM1(FloatVector v, float p0, float p1) { return v.lanewise(VectorOperators.EXPM1); }
+    static FloatVector u_EXPM1(FloatVector v, float p0, float p1) { return perLaneF(v, UnaryOp.EXPM1, p0, p1); }
 
     static FloatVector u_SOFTPLUS(FloatVector v, float p0, float p1) {
-        return v.lanewise(VectorOperators.MAX, 0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        return perLaneF(v, UnaryOp.SOFTPLUS, p0, p1);
     }
 
     static FloatVector u_SOFTSIGN(FloatVector v, float p0, float p1) { return v.div(v.abs().add(1f)); }
 
     // expm1 is exp(x) - 1 without the cancellation near 0
     static FloatVector u_ELU(FloatVector v, float p0, float p1) {
-        return v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0f));
+        return perLaneF(v, UnaryOp.ELU, p0, p1);
     }
 
     static FloatVector u_SELU(FloatVector v, float p0, float p1) {
-        return v.lanewise(VectorOperators.EXPM1).mul(seluNegScale(p0, p1)).blend(v.mul(p0), v.compare(VectorOperators.GT, 0f));
+        return perLaneF(v, UnaryOp.SELU, p0, p1);
     }
 
     static FloatVector u_LEAKY_RELU(FloatVector v, float p0, float p1) { return v.mul(p0).blend(v, v.compare(VectorOperators.GT, 0f)); }
@@ -334,7 +355,7 @@ public final class VectorKernels {
 
     // pow(x, 2) is exactly x*x in IEEE arithmetic, pow(x, 1) is x: skip the transcendental
     static FloatVector u_POW(FloatVector v, float p0, float p1) {
-        return p0 == 2f ? v.mul(v) : p0 == 1f ? v : v.lanewise(VectorOperators.POW, p0);
+        return p0 == 2f ? v.mul(v) : p0 == 1f ? v : perLaneF(v, UnaryOp.POW, p0, p1);
     }
 
     static FloatVector u_AFFINE(FloatVector v, float p0, float p1) { return v.mul(p0).add(p1); }
@@ -363,7 +384,21 @@ public final class VectorKernels {
 
     static FloatVector b_MIN(FloatVector a, FloatVector b) { return a.lanewise(VectorOperators.MIN, b); }
 
-    static FloatVector b_POW(FloatVector a, FloatVector b) { return a.lanewise(VectorOperators.POW, b); }
+    static FloatVector b_POW(FloatVector a, FloatVector b) {
+        Scratch sc = SCRATCH.get();
+        a.intoArray(sc.laneA, 0);
+        b.intoArray(sc.laneB, 0);
+        for (int i = 0; i < FL; i++) sc.laneA[i] = (float) Math.pow(sc.laneA[i], sc.laneB[i]);
+        return FloatVector.fromArray(FS, sc.laneA, 0);
+    }
+
+    /** The scalar reference's op on each lane (see perElementF). */
+    private static FloatVector perLaneF(FloatVector v, UnaryOp op, float p0, float p1) {
+        float[] t = SCRATCH.get().laneA;
+        v.intoArray(t, 0);
+        for (int i = 0; i < FL; i++) t[i] = ScalarKernels.apply(op, t[i], p0, p1);
+        return FloatVector.fromArray(FS, t, 0);
+    }
 
     // comparisons give 1 or 0 in float, as the float comparison kernels write them
     static FloatVector b_EQ(FloatVector a, FloatVector b) { return FloatVector.zero(FS).blend(1f, a.compare(VectorOperators.EQ, b)); }
@@ -863,7 +898,7 @@ public final class VectorKernels {
             case DIV -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
             case MAX -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MAX, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
             case MIN -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MIN, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
-            case POW -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); };
+            case POW -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i++) out[oo + i] = (float) Math.pow(a[ao + i], b[bo + i]); };
             case EQ -> (a, ao, b, bo, out, oo, n) -> {
                 FloatVector z = FloatVector.zero(FS);
                 for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
@@ -949,10 +984,7 @@ public final class VectorKernels {
                 FloatVector vs = FloatVector.broadcast(FS, s);
                 for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i);
             };
-            case POW -> (a, ao, s, out, oo, n) -> {
-                FloatVector vs = FloatVector.broadcast(FS, s);
-                for (int i = 0; i < n; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, vs).intoArray(out, oo + i);
-            };
+            case POW -> (a, ao, s, out, oo, n) -> { for (int i = 0; i < n; i++) out[oo + i] = (float) Math.pow(a[ao + i], s); };
             case EQ -> (a, ao, s, out, oo, n) -> {
                 FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
                 for (int i = 0; i < n; i += FL) z.blend(1f, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
@@ -1040,10 +1072,7 @@ public final class VectorKernels {
                 FloatVector vs = FloatVector.broadcast(FS, s);
                 for (int i = 0; i < n; i += FL) vs.lanewise(VectorOperators.MIN, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
             };
-            case POW -> (s, b, bo, out, oo, n) -> {
-                FloatVector vs = FloatVector.broadcast(FS, s);
-                for (int i = 0; i < n; i += FL) vs.lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
-            };
+            case POW -> (s, b, bo, out, oo, n) -> { for (int i = 0; i < n; i++) out[oo + i] = (float) Math.pow(s, b[bo + i]); };
             case EQ -> (s, b, bo, out, oo, n) -> {
                 FloatVector z = FloatVector.zero(FS), vs = FloatVector.broadcast(FS, s);
                 for (int i = 0; i < n; i += FL) z.blend(1f, vs.compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i);
@@ -1972,19 +2001,16 @@ public final class VectorKernels {
         return switch (op) {
             case NEG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).neg().intoArray(out, oo + i); };
             case ABS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).abs().intoArray(out, oo + i); };
-            case EXP -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); };
-            case LOG -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); };
+            case EXP -> perElementD(op);
+            case LOG -> perElementD(op);
             case SQRT -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).sqrt().intoArray(out, oo + i); };
             case SQUARE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.mul(v).intoArray(out, oo + i); } };
-            case SIGMOID -> (x, xo, out, oo, n, p0, p1) -> {
-                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
-                for (int i = 0; i < n; i += DL) one.div(DoubleVector.fromArray(DS, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1.0)).intoArray(out, oo + i);
-            };
-            case TANH -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); };
+            case SIGMOID -> perElementD(op);
+            case TANH -> perElementD(op);
             // lanewise MAX/MIN follow Math.max/min: NaN propagates and max(-0, 0) is +0
             case RELU -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.MAX, 0.0).intoArray(out, oo + i); };
-            case SIN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); };
-            case COS -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); };
+            case SIN -> perElementD(op);
+            case COS -> perElementD(op);
             case SIGN -> (x, xo, out, oo, n, p0, p1) -> {  // Math.signum: ±0 and NaN map to themselves
                 for (int i = 0; i < n; i += DL) {
                     DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
@@ -2024,29 +2050,12 @@ public final class VectorKernels {
                     c.and(~SIGN_D).or(sign).viewAsFloatingLanes().intoArray(out, oo + i);
                 }
             };
-            case LOG1P -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(out, oo + i); };
-            case EXPM1 -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(out, oo + i); };
-            case SOFTPLUS -> (x, xo, out, oo, n, p0, p1) -> {
-                for (int i = 0; i < n; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.lanewise(VectorOperators.MAX, 0.0)
-                            .add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(out, oo + i);
-                }
-            };
+            case LOG1P -> perElementD(op);
+            case EXPM1 -> perElementD(op);
+            case SOFTPLUS -> perElementD(op);
             case SOFTSIGN -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) { DoubleVector v = DoubleVector.fromArray(DS, x, xo + i); v.div(v.abs().add(1.0)).intoArray(out, oo + i); } };
-            case ELU -> (x, xo, out, oo, n, p0, p1) -> {  // expm1 is exp(x) - 1 without the cancellation near 0
-                for (int i = 0; i < n; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(p0).blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
-                }
-            };
-            case SELU -> (x, xo, out, oo, n, p0, p1) -> {
-                double s = seluNegScale(p0, p1);
-                for (int i = 0; i < n; i += DL) {
-                    DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
-                    v.lanewise(VectorOperators.EXPM1).mul(s).blend(v.mul(p0), v.compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
-                }
-            };
+            case ELU -> perElementD(op);
+            case SELU -> perElementD(op);
             case LEAKY_RELU -> (x, xo, out, oo, n, p0, p1) -> {
                 for (int i = 0; i < n; i += DL) {
                     DoubleVector v = DoubleVector.fromArray(DS, x, xo + i);
@@ -2062,7 +2071,7 @@ public final class VectorKernels {
                 } else if (p0 == 1.0) {
                     if (x != out || xo != oo) System.arraycopy(x, xo, out, oo, n);
                 } else {
-                    for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).lanewise(VectorOperators.POW, p0).intoArray(out, oo + i);
+                    for (int i = 0; i < n; i++) out[oo + i] = Math.pow(x[xo + i], p0);
                 }
             };
             case AFFINE -> (x, xo, out, oo, n, p0, p1) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, x, xo + i).mul(p0).add(p1).intoArray(out, oo + i); };
@@ -2193,7 +2202,7 @@ public final class VectorKernels {
             case DIV -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
             case MAX -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MAX, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
             case MIN -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.MIN, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
-            case POW -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.POW, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); };
+            case POW -> (a, ao, b, bo, out, oo, n) -> { for (int i = 0; i < n; i++) out[oo + i] = Math.pow(a[ao + i], b[bo + i]); };
             case EQ -> (a, ao, b, bo, out, oo, n) -> {
                 DoubleVector z = DoubleVector.zero(DS);
                 for (int i = 0; i < n; i += DL) z.blend(1.0, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.EQ, DoubleVector.fromArray(DS, b, bo + i))).intoArray(out, oo + i);
@@ -2281,7 +2290,7 @@ public final class VectorKernels {
             };
             case POW -> (a, ao, s, out, oo, n) -> {
                 DoubleVector vs = DoubleVector.broadcast(DS, s);
-                for (int i = 0; i < n; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.POW, vs).intoArray(out, oo + i);
+                for (int i = 0; i < n; i++) out[oo + i] = Math.pow(a[ao + i], s);
             };
             case EQ -> (a, ao, s, out, oo, n) -> {
                 DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);
@@ -2372,7 +2381,7 @@ public final class VectorKernels {
             };
             case POW -> (s, b, bo, out, oo, n) -> {
                 DoubleVector vs = DoubleVector.broadcast(DS, s);
-                for (int i = 0; i < n; i += DL) vs.lanewise(VectorOperators.POW, DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+                for (int i = 0; i < n; i++) out[oo + i] = Math.pow(s, b[bo + i]);
             };
             case EQ -> (s, b, bo, out, oo, n) -> {
                 DoubleVector z = DoubleVector.zero(DS), vs = DoubleVector.broadcast(DS, s);

@@ -270,4 +270,54 @@ class TranscendentalKernelsTest {
         assertTrue(worstRef <= 1, worstRef + " ulps from (float) Math.log at x = " + worstX);
         assertEquals(0, worstExact, "an error above 0.85 ulp of the exact value");
     }
+
+    // ------------------------------------------------------------------ the per-element functions
+
+    /**
+     * The functions without a kernel of our own run Math's per element: bit for bit the scalar reference, through
+     * the array kernels and through the one-vector functions the fused loops call, in float and in float64.
+     */
+    @Test
+    void perElementFunctionsAreTheScalarReferenceBitForBit() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        int n = 1000;
+        float[] x = new float[n];
+        double[] xd = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextDouble(-12, 12);
+            xd[i] = r.nextDouble(-12, 12);
+        }
+        UnaryOp[] ops = {UnaryOp.SIN, UnaryOp.COS, UnaryOp.LOG1P, UnaryOp.EXPM1, UnaryOp.SOFTPLUS, UnaryOp.ELU, UnaryOp.SELU, UnaryOp.POW};
+        for (UnaryOp op : ops) {
+            float p0 = op == UnaryOp.POW ? 1.5f : 1.0507f, p1 = 1.6733f;
+            float[] y = new float[n];
+            VectorKernels.unary(op, p0, p1, x, 0, 1, y, 0, n);
+            double[] yd = new double[n];
+            VectorKernels.unary(op, p0, p1, xd, 0, 1, yd, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertBits(ScalarKernels.apply(op, x[i], p0, p1), y[i], op + " float of " + x[i]);
+                assertEquals(Double.doubleToLongBits(ScalarKernels.apply(op, xd[i], (double) p0, (double) p1)),
+                        Double.doubleToLongBits(yd[i]), op + " float64 of " + xd[i]);
+            }
+        }
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID}) {
+            double[] yd = new double[n];
+            VectorKernels.unary(op, 0, 0, xd, 0, 1, yd, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToLongBits(ScalarKernels.apply(op, xd[i], 0.0, 0.0)), Double.doubleToLongBits(yd[i]),
+                        op + " float64 of " + xd[i]);
+            }
+        }
+        // the one-vector functions of the fused loops
+        float[] lane = java.util.Arrays.copyOf(x, VectorKernels.FL);
+        float[] got = new float[VectorKernels.FL];
+        jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(VectorKernels.FS, lane, 0);
+        VectorKernels.u_SIN(v, 0, 0).intoArray(got, 0);
+        for (int i = 0; i < got.length; i++) assertBits((float) Math.sin(lane[i]), got[i], "u_SIN");
+        VectorKernels.b_POW(v.abs(), v).intoArray(got, 0);
+        for (int i = 0; i < got.length; i++) assertBits((float) Math.pow(Math.abs(lane[i]), lane[i]), got[i], "b_POW");
+        float[] p = new float[n];
+        VectorKernels.binary(dev.vela.spi.BinaryOp.POW, java.util.Arrays.copyOf(x, n), 0, 1, x, 0, 1, p, 0, n);
+        for (int i = 0; i < n; i++) assertBits((float) Math.pow(x[i], x[i]), p[i], "binary pow of " + x[i]);
+    }
 }
