@@ -87,7 +87,10 @@ public final class Par {
         run(n, (n + chunks - 1) / chunks, body);
     }
 
-    /** Runs {@code body} over [0, n) one item at a time ({@code body.run(i, i + 1)}), items shared among the threads. */
+    /**
+     * Runs {@code body} over [0, n) one item at a time ({@code body.run(i, i + 1)}), items shared among the threads;
+     * beyond {@link #MAX_ITEMS} items, in ranges of consecutive items (bodies loop over [lo, hi)).
+     */
     public static void forEach(int n, Range body) {
         if (n <= 1 || THREADS <= 1) body.run(0, n);
         else run(n, 1, body);
