@@ -201,7 +201,10 @@ public final class KFunction {
 
     // ================================================================== call
 
-    /** Returns tensors owned by this function, overwritten by its next call, instead of copies (no allocation). */
+    /**
+     * Returns tensors owned by this function, overwritten by its next call, instead of copies (no allocation). The
+     * returned list is the function's too: read-only, and refilled by the next call.
+     */
     public KFunction reuseOutputs(boolean reuse) {
         this.reuseOutputs = reuse;
         return this;
@@ -545,8 +548,9 @@ public final class KFunction {
             Map<Storage, Integer> lastUse = arena.isRecording() ? new IdentityHashMap<>() : null;
             runSteps(0, tailStart, val, lastUse);
             long tc = profiling ? System.nanoTime() : 0;
-            List<Tensor> res = new ArrayList<>(outputs.size());
-            for (Tensor o : outputs) res.add(value(o, val));
+            List<Tensor> res = reuseOutputs ? reusedResults : new ArrayList<>(outputs.size());
+            res.clear();
+            for (int i = 0; i < outputs.size(); i++) res.add(value(outputs.get(i), val));
             int nu = updates.size();
             Tensor[] newValues = this.newValues; // cleared by run(fed) when the call ends
             for (int i = 0; i < nu; i++) if (tailGroup[i] == null) newValues[i] = value(updates.get(i).value(), val);
@@ -568,7 +572,7 @@ public final class KFunction {
                 else for (int i = 0; i < res.size(); i++) if (res.get(i).isVariable()) res.set(i, res.get(i).copyValues());
                 planArena(lastUse);
                 profileCommit(tc, true);
-                return res;
+                return reuseOutputs ? reusedView : res;
             }
             boolean[] inPlace = this.inPlace; // every entry is set below
             lastInPlace = 0;
@@ -602,8 +606,12 @@ public final class KFunction {
                 }
             }
             profileCommit(tc, true);
-            return res;
+            return reuseOutputs ? reusedView : res;
         }
+
+        /** With {@link #reuseOutputs}: the result list, kept and refilled by every call, and its read-only view. */
+        private final List<Tensor> reusedResults = new ArrayList<>(outputs.size());
+        private final List<Tensor> reusedView = Collections.unmodifiableList(reusedResults);
 
         private void planArena(Map<Storage, Integer> lastUse) {
             if (lastUse != null) arena.plan(lastUse);

@@ -590,12 +590,14 @@ public final class CpuBackend implements Backend {
         int xo = (int) x.offset(), oo = (int) out.offset();
         if (xs.dtype == DType.FLOAT32) {
             float[] a = (float[]) xs.data, b = (float[]) os.data;
-            Par.forRange(rows, 3L * n, (lo, hi) -> SoftmaxKernels.rows(a, xo, b, oo, n, (int) lo, (int) hi, log));
+            if (!Par.splits(rows, 3L * n)) SoftmaxKernels.rows(a, xo, b, oo, n, 0, (int) rows, log);
+            else Par.forRange(rows, 3L * n, (lo, hi) -> SoftmaxKernels.rows(a, xo, b, oo, n, (int) lo, (int) hi, log));
             return true;
         }
         if (xs.dtype == DType.FLOAT64) {
             double[] a = (double[]) xs.data, b = (double[]) os.data;
-            Par.forRange(rows, 3L * n, (lo, hi) -> SoftmaxKernels.rows(a, xo, b, oo, n, (int) lo, (int) hi, log));
+            if (!Par.splits(rows, 3L * n)) SoftmaxKernels.rows(a, xo, b, oo, n, 0, (int) rows, log);
+            else Par.forRange(rows, 3L * n, (lo, hi) -> SoftmaxKernels.rows(a, xo, b, oo, n, (int) lo, (int) hi, log));
             return true;
         }
         return false;

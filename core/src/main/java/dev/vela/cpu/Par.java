@@ -78,13 +78,23 @@ public final class Par {
 
     /** Runs {@code body} over [0, n) in chunks; {@code workPerItem} estimates elements per item. */
     public static void forRange(long n, long workPerItem, Range body) {
-        if (n <= 1 || THREADS <= 1 || n * Math.max(1, workPerItem) < GRAIN * 2) {
+        if (!splits(n, workPerItem)) {
             body.run(0, n);
             return;
         }
         long chunks = Math.min(n, Math.max(THREADS * 4L, (n * workPerItem) / (GRAIN * 4)));
         chunks = Math.min(chunks, THREADS * 8L);
         run(n, (n + chunks - 1) / chunks, body);
+    }
+
+    /**
+     * Whether {@link #forRange} would share this work among threads. Hot callers with small work test this first
+     * and call their kernel directly: a capturing lambda is only optimised away when the JIT inlines all of
+     * forRange's call into the caller, which depends on the profile of the whole program (a warm training step
+     * allocated a softmax lambda, 40 bytes, in some test runs and not in others).
+     */
+    public static boolean splits(long n, long workPerItem) {
+        return n > 1 && THREADS > 1 && n * Math.max(1, workPerItem) >= GRAIN * 2;
     }
 
     /**

@@ -97,7 +97,8 @@ final class Strided {
             });
             return;
         }
-        Par.forRange(rows, (long) inner * weight, (lo, hi) -> visit(lo, hi, fn));
+        if (!Par.splits(rows, (long) inner * weight)) visit(0, rows, fn);
+        else Par.forRange(rows, (long) inner * weight, (lo, hi) -> visit(lo, hi, fn));
     }
 
     /** Elements [start, start+len) of row r. */

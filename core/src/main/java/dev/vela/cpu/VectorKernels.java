@@ -53,6 +53,25 @@ public final class VectorKernels {
      */
     static final int MRF = FL >= 16 ? 12 : 6;
     static final int NRW_F = 2 * FL, NRW_D = 2 * DL;
+    /**
+     * {@code TAIL_F[r]}: the mask of a float vector's first r lanes, made once. A mask computed in a loop and
+     * passed to a method that is not inlined (the row kernels) is boxed on every call; one read from this table
+     * already is an object.
+     */
+    private static final VectorMask<Float>[] TAIL_F = tailMasks();
+    private static final VectorMask<Float> ALL_F = FS.maskAll(true);
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] tailMasks() {
+        VectorMask<Float>[] m = new VectorMask[FL + 1];
+        for (int r = 0; r <= FL; r++) m[r] = FS.indexInRange(0, r);
+        return m;
+    }
+
+    /** The mask of the lanes of a vector at {@code offset} that are below {@code limit} (FS.indexInRange, from the table). */
+    static VectorMask<Float> tailMaskF(int offset, int limit) {
+        return TAIL_F[Math.max(0, Math.min(FL, limit - offset))];
+    }
     /** Products with fewer multiply-adds than this run on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 18;
 
@@ -688,18 +707,30 @@ public final class VectorKernels {
         return y.mul(t.viewAsIntegralLanes().lanewise(VectorOperators.LSHL, 23).add(0x3F800000).viewAsFloatingLanes());
     }
 
-    /** expF for lanes beyond +-87, in place on w's first vector: clamped, and scaled in two steps. */
+    /**
+     * expF for a vector with a lane beyond +-87, in place on w's first vector: clamped, and scaled in two steps.
+     * Lane by lane in scalar float: the same IEEE operations in the same order as the vector steps (an FMA is an
+     * FMA), so the same bits, and no vector objects. This path runs too rarely for C2 to compile it, and the
+     * interpreter and C1 allocate an object for every vector operation (about 1 KB per call; it made a warm
+     * training step allocate 1-2 KB once its softmax inputs passed -87).
+     */
     private static void expWideF(float[] w) {
-        FloatVector x = FloatVector.fromArray(FS, w, 0);
-        FloatVector v = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN));
-        v = v.blend(EXP_MAX, v.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector t = v.fma(LOG2E_F, ROUND_F);
-        FloatVector y = expReducedF(v, t.sub(ROUND_F));
-        IntVector ni = t.viewAsIntegralLanes().sub(ROUND_F_BITS);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-        y.mul(s1).mul(s2).intoArray(w, 0);
+        for (int l = 0; l < FL; l++) {
+            float x = w[l];
+            float v = x < EXP_MIN ? EXP_MIN : x > EXP_MAX ? EXP_MAX : x; // NaN fails both and stays NaN
+            float t = Math.fma(v, LOG2E_F, ROUND_F);
+            float n = t - ROUND_F;
+            float r = Math.fma(n, -LN2_HI_F, v);
+            r = Math.fma(n, -LN2_LO_F, r);
+            float q = Math.fma(r, Q5, Q4);
+            q = Math.fma(q, r, Q3);
+            q = Math.fma(q, r, Q2);
+            q = Math.fma(q, r, 0.5f);
+            q = Math.fma(q, r, 1f);
+            float y = Math.fma(q, r, 1f);
+            int ni = Float.floatToRawIntBits(t) - ROUND_F_BITS, n1 = ni >> 1;
+            w[l] = y * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((ni - n1 + 127) << 23);
+        }
     }
 
     /** e^r for r = x - n ln2. */
@@ -1463,7 +1494,7 @@ public final class VectorKernels {
                 int bo = bOff + pc * ldb + j, co = cOff + j;
                 int jj = 0;
                 for (; jj + FL < cols; jj += 2 * FL) { // two vectors of columns at a time (conv2d's n = 32)
-                    VectorMask<Float> mask = FS.indexInRange(jj + FL, cols), whole = FS.maskAll(true);
+                    VectorMask<Float> mask = tailMaskF(jj + FL, cols), whole = ALL_F;
                     int i = i0;
                     for (; i + 8 <= i1; i += 8) rows8x2F(a, ao + i * sI, sI, sP, b, bo + jj, ldb, c, co + i * ldc + jj, ldc, kb, acc, mask);
                     for (; i < i1; i++) {
@@ -1472,7 +1503,7 @@ public final class VectorKernels {
                     }
                 }
                 for (; jj < cols; jj += FL) {
-                    VectorMask<Float> mask = FS.indexInRange(jj, cols);
+                    VectorMask<Float> mask = tailMaskF(jj, cols);
                     // masked loads of B's last rows must not reach past its end (the Vector API's bounds check
                     // for those allocates): then this block is read from a copy with whole-vector rows
                     float[] bm = b;

@@ -249,7 +249,12 @@ public class Model {
 
     // ================================================================== batches
 
-    private double[] stepCompiled(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
+    /** How many values a step reports: {@code metricsNames().size()}, without building the list. */
+    private int valueCount() {
+        return outputs.size() <= 1 ? 1 + metrics.size() : 1 + outputs.size() * (1 + metrics.size());
+    }
+
+    private void stepCompiled(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train, double[] out) {
         if (!builtFor(ys)) {
             int[] ranks = new int[ys.size()];
             for (int i = 0; i < ranks.length; i++) ranks[i] = ys.get(i).rank();
@@ -262,9 +267,7 @@ public class Model {
             for (int i = 0; i < ys.size(); i++) args[xs.size() + i] = ys.get(i);
             args[n - 1] = sw;
             List<Tensor> r = (train ? trainFn : testFn).call(args);
-            double[] d = new double[r.size()];
-            for (int i = 0; i < d.length; i++) d[i] = r.get(i).item();
-            return d;
+            for (int i = 0; i < out.length; i++) out[i] = r.get(i).item();
         } finally {
             Arrays.fill(args, null); // hold no batch between steps
         }
@@ -289,10 +292,11 @@ public class Model {
 
     private Tensor unitWeights;
 
-    private double[] stepEager(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
+    private void stepEager(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train, double[] out) {
         if (!train) {
             try (var ng = Autograd.noGrad()) {
-                return items(lossAndMetrics(forward(xs, false), ys, sw, xs.get(0)));
+                items(lossAndMetrics(forward(xs, false), ys, sw, xs.get(0)), out);
+                return;
             }
         }
         List<Tensor> params = trainableViews();
@@ -300,22 +304,31 @@ public class Model {
         lm.get(0).backward();
         optimizer.step(params);
         for (Tensor p : params) p.zeroGrad();
-        return items(lm);
+        items(lm, out);
     }
 
-    private static double[] items(List<Tensor> ts) {
-        double[] d = new double[ts.size()];
-        for (int i = 0; i < d.length; i++) d[i] = ts.get(i).item();
-        return d;
+    private static void items(List<Tensor> ts, double[] out) {
+        for (int i = 0; i < out.length; i++) out[i] = ts.get(i).item();
     }
 
+    /** One step on one batch; writes [loss, metrics...] (the order of {@link #metricsNames()}) into out. */
+    private void step(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train, double[] out) {
+        if (eager) stepEager(xs, ys, sw, train, out);
+        else stepCompiled(xs, ys, sw, train, out);
+    }
+
+    /** {@link #step} into a new array. */
     private double[] step(List<Tensor> xs, List<Tensor> ys, Tensor sw, boolean train) {
-        return eager ? stepEager(xs, ys, sw, train) : stepCompiled(xs, ys, sw, train);
+        double[] out = new double[valueCount()];
+        step(xs, ys, sw, train, out);
+        return out;
     }
 
     /** {@link #floats}, or the list itself when it holds float32 tensors only (for callers that just read it). */
     private static List<Tensor> asFloats(List<Tensor> ts) {
-        for (Tensor t : ts) if (t.dtype() != DType.FLOAT32) return floats(ts);
+        // indexed loops here and in checkData: they run on every batch, and a for-each's iterator is not always
+        // optimised away (over onBatch's sub-lists it never was: 64 bytes per loop)
+        for (int i = 0; i < ts.size(); i++) if (ts.get(i).dtype() != DType.FLOAT32) return floats(ts);
         return ts;
     }
 
@@ -339,6 +352,46 @@ public class Model {
 
     /** One gradient step on one batch; returns [loss, metrics...]. */
     public List<Double> trainOnBatch(Tensor x, Tensor y) { return trainOnBatch(List.of(x), List.of(y)); }
+
+    /**
+     * One gradient step on one batch, for loops that call it per batch: writes the loss and the metrics (the order
+     * of {@link #metricsNames()}) into {@code results} and returns the loss. {@code results} may be null when the
+     * loss is all that is wanted. A compiled model's warm step allocates nothing on this path (the list that
+     * {@link #trainOnBatch(Tensor, Tensor)} returns costs a few hundred bytes per call).
+     */
+    public double trainOnBatch(Tensor x, Tensor y, double[] results) { return onBatch("trainOnBatch", x, y, results, true); }
+
+    /** {@link #testOnBatch(Tensor, Tensor)} into {@code results} (or null), returning the loss; see {@link #trainOnBatch(Tensor, Tensor, double[])}. */
+    public double testOnBatch(Tensor x, Tensor y, double[] results) { return onBatch("testOnBatch", x, y, results, false); }
+
+    private double onBatch(String op, Tensor x, Tensor y, double[] results, boolean train) {
+        requireCompiled(op);
+        int n = valueCount();
+        if (results != null && results.length != n) {
+            throw new IllegalArgumentException(op + ": results has length " + results.length + " but the model reports "
+                    + n + " value(s) " + metricsNames());
+        }
+        double[] out = results;
+        if (out == null) {
+            out = lossOnly;
+            if (out == null || out.length != n) lossOnly = out = new double[n];
+        }
+        Tensor[] one = singleBatch; // the one-tensor lists, kept between calls and emptied after each
+        try {
+            one[0] = x;
+            one[1] = y;
+            checkData(op, singleX, singleY);
+            step(asFloats(singleX), asFloats(singleY), unitWeights(x.shape().dim(0)), train, out);
+            return out[0];
+        } finally {
+            one[0] = one[1] = null;
+        }
+    }
+
+    /** onBatch's scratch: x and y as one-element lists (views of the array), and the values when results is null. */
+    private final Tensor[] singleBatch = new Tensor[2];
+    private final List<Tensor> singleX = Arrays.asList(singleBatch).subList(0, 1), singleY = Arrays.asList(singleBatch).subList(1, 2);
+    private double[] lossOnly;
 
     /** One gradient step for a model with several inputs and outputs. */
     public List<Double> trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
@@ -370,8 +423,8 @@ public class Model {
             throw new IllegalArgumentException(op + ": the model has " + outputs.size() + " output(s), got " + ys.size() + " y tensor(s)");
         }
         Tensor x0 = xs.get(0);
-        for (Tensor t : xs) if (t.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
-        for (Tensor t : ys) if (t.rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
+        for (int i = 0; i < xs.size(); i++) if (xs.get(i).rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
+        for (int i = 0; i < ys.size(); i++) if (ys.get(i).rank() == 0) throw new IllegalArgumentException(op + ": x and y need a batch dimension");
         // shapes read through Shape (Tensor.dims() copies): this runs on every batch
         int n0 = x0.shape().dim(0);
         for (int i = 0; i < xs.size(); i++) {

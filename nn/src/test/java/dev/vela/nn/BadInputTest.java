@@ -58,6 +58,12 @@ class BadInputTest {
         contains(msg, "evaluate", "5", "6");
         msg = fails(IllegalArgumentException.class, () -> m.trainOnBatch(Tensor.randn(5, 4), Tensor.zeros(6, 3)));
         contains(msg, "trainOnBatch", "5", "6");
+        msg = fails(IllegalArgumentException.class, () -> m.trainOnBatch(Tensor.randn(5, 4), Tensor.zeros(6, 3), new double[2]));
+        contains(msg, "trainOnBatch", "5", "6");
+        msg = fails(IllegalArgumentException.class, () -> m.trainOnBatch(Tensor.randn(5, 4), Tensor.zeros(5, 3), new double[3]));
+        contains(msg, "trainOnBatch", "length 3", "2 value(s)", "[loss, accuracy]");
+        msg = fails(IllegalArgumentException.class, () -> m.testOnBatch(Tensor.randn(5, 4), Tensor.zeros(5, 3), new double[1]));
+        contains(msg, "testOnBatch", "length 1", "2 value(s)");
         msg = fails(IllegalArgumentException.class, () -> m.fit(Tensor.randn(6, 4), Tensor.zeros(6, 3),
                 new FitOptions().verbose(0).validationData(Tensor.randn(4, 4), Tensor.zeros(3, 3))));
         contains(msg, "validation", "4", "3");

@@ -72,6 +72,59 @@ class TrainStepAllocationTest {
     private static final long BOUND = 4_000;
 
     @Test
+    void aWarmCompiledStepIntoAnArrayAllocatesNothing() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count the bytes a thread allocates");
+        Sequential m = mlp(false);
+        Tensor[][] data = batches(8, 32);
+        double[] results = new double[2];
+        long id = Thread.currentThread().threadId();
+        double sink = 0;
+        int steps = 500;
+        long best = Long.MAX_VALUE, micros = 0;
+        // rounds until one allocates nothing at all (or 60 s): the first include the JIT's warm-up (see above)
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int round = 0; round < 200 && best > 0 && System.nanoTime() < deadline; round++) {
+            long a0 = mx.getThreadAllocatedBytes(id), t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) sink += m.trainOnBatch(data[i & 7][0], data[i & 7][1], results);
+            best = Math.min(best, mx.getThreadAllocatedBytes(id) - a0);
+            micros = (System.nanoTime() - t0) / 1000 / steps;
+        }
+        Assumptions.assumeTrue(best < 10 * BOUND * steps, "the vector kernels still allocate their vectors (" + best / steps
+                + " bytes and " + micros + " us per step): not JIT-compiled yet on this machine");
+        assertTrue(Double.isFinite(sink));
+        assertEquals(0, best, "bytes allocated by the best round of " + steps + " warm steps");
+    }
+
+    @Test
+    void stepsIntoAnArrayReportWhatTheListsReport() {
+        for (boolean eager : new boolean[] {false, true}) {
+            Sequential viaList = mlp(eager), viaArray = mlp(eager);
+            Tensor[][] data = batches(3, 16);
+            double[] r = new double[2];
+            for (int i = 0; i < 5; i++) {
+                List<Double> a = viaList.trainOnBatch(data[i % 3][0], data[i % 3][1]);
+                double loss = viaArray.trainOnBatch(data[i % 3][0], data[i % 3][1], r);
+                assertEquals(a.get(0), loss, 0.0, "loss of step " + i + (eager ? " (eager)" : ""));
+                assertEquals(a.get(0), r[0], 0.0);
+                assertEquals(a.get(1), r[1], 0.0, "accuracy of step " + i);
+            }
+            // null results: the loss alone, and the step still happens (the next losses still agree)
+            double l1 = viaList.trainOnBatch(data[0][0], data[0][1]).get(0);
+            assertEquals(l1, viaArray.trainOnBatch(data[0][0], data[0][1], null), 0.0);
+            List<Double> t = viaList.testOnBatch(data[1][0], data[1][1]);
+            assertEquals(t.get(0), viaArray.testOnBatch(data[1][0], data[1][1], r), 0.0);
+            assertEquals(t.get(1), r[1], 0.0);
+            assertEquals(t.get(0), viaArray.testOnBatch(data[1][0], data[1][1], null), 0.0, "testing changed nothing");
+            List<Tensor> wl = viaList.getWeights(), wa = viaArray.getWeights();
+            for (int i = 0; i < wl.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wl.get(i).toFloatArray(), wa.get(i).toFloatArray(), 0f);
+            }
+        }
+    }
+
+    @Test
     void compiledAndEagerStepsStillAgree() {
         Sequential c = mlp(false), e = mlp(true);
         Tensor[][] data = batches(3, 16);
