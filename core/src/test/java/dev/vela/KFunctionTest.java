@@ -286,6 +286,14 @@ class KFunctionTest {
         assertArrayEquals(vals(p2[0].getValue()), vals(p1[0].getValue()), 0f, "W after 10 steps");
         assertArrayEquals(vals(p2[1].getValue()), vals(p1[1].getValue()), 0f, "b after 10 steps");
         assertTrue(lossesReuse[9] < lossesReuse[0], "training progressed");
+        // the result list is the function's too: the same read-only list, refilled by every call
+        List<Tensor> r1 = reuse.call(X, T);
+        double l1 = r1.get(0).item();
+        List<Tensor> r2 = reuse.call(X, T);
+        org.junit.jupiter.api.Assertions.assertSame(r1, r2);
+        assertTrue(r2.get(0).item() < l1, "refilled with the next loss");
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> r1.set(0, X));
+        assertNotSame(plain.call(X, T), plain.call(X, T), "without reuse, a new list per call");
     }
 
     @Test

@@ -90,6 +90,32 @@ class TranscendentalKernelsTest {
         assertTrue(sub > 0 && sub < Float.MIN_NORMAL, "a subnormal result: " + sub);
     }
 
+    @Test
+    void expOfALaneDoesNotDependOnItsNeighbours() {
+        // a vector with a lane beyond +-87 runs the wide case (lane by lane, in scalar float); its other lanes must
+        // come out with the bits the fast vector path gives them
+        java.util.Random r = new java.util.Random(3);
+        float[] x = new float[1 << 14];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 30);
+        float[] narrow = x.clone();
+        for (int i = 0; i < narrow.length; i++) narrow[i] = Math.max(-86f, Math.min(86f, narrow[i]));
+        float[] mixed = narrow.clone();
+        for (int i = 0; i < mixed.length; i += 7) mixed[i] = i % 2 == 0 ? 95f + i % 13 : -95f - i % 11;
+        float[] a = new float[x.length], b = new float[x.length];
+        VectorKernels.unary(UnaryOp.EXP, 0, 0, narrow, 0, 1, a, 0, x.length);
+        VectorKernels.unary(UnaryOp.EXP, 0, 0, mixed, 0, 1, b, 0, x.length);
+        int checked = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (i % 7 == 0) {
+                assertTrue(ulps(expRef(mixed[i]), b[i]) <= 1, "exp(" + mixed[i] + ") = " + b[i]);
+                continue;
+            }
+            assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), "exp(" + narrow[i] + ") next to a wide lane");
+            checked++;
+        }
+        assertTrue(checked > x.length / 2);
+    }
+
     /** The largest float in [lo, hi] at which {@code p} is false, for p false below some point and true above. */
     static float lastBelow(java.util.function.Predicate<Float> p, float lo, float hi) {
         // p(lo) must differ from p(hi); bisect on the ordered bit patterns
