@@ -83,7 +83,7 @@ public final class VectorKernels {
     /** Per-thread scratch for tails, lane sums and transposed operands, so steady-state kernels allocate nothing. */
     private static final class Scratch {
         final float[] fa = new float[FL], fb = new float[FL];
-        /** expF's wide case. */
+        /** expF's wide case and logF's special one. */
         final float[] wide = new float[FL];
         /** Lanes of the per-lane transcendental functions. */
         final float[] laneA = new float[FL], laneB = new float[FL];
@@ -693,6 +693,13 @@ public final class VectorKernels {
      * vector passed to a call that is not inlined, or merged with its result, is boxed (two allocations per call,
      * on every call once any input has been wide: a training step's softmax rows get there as soon as the model is
      * confident). This body stays small, so that its callers inline it.
+     * <p>
+     * Until some input has been wide, the JIT compiles the test as a trap: the first wide vector (in an MNIST run,
+     * the softmax of a model confident enough, some 40,000 steps in) sends the calling kernel back to the
+     * interpreter until it is compiled again, a one-time stretch of slower steps that allocate (about 34 MB in
+     * all, measured with MlpAlloc). A version without the test (inputs always clamped, always two scale factors)
+     * had no such stretch but made softmax rows about a fifth slower on one thread (JMH, softmaxRowsReused at 64K
+     * and 1M floats, alternating builds), so the test stays.
      */
     static FloatVector expF(FloatVector x) {
         if (x.abs().compare(VectorOperators.GT, EXP_FAST).anyTrue()) {
