@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code model.trainOnBatch(x, y, results)} (compiled: the form that allocates nothing; eager: the list form) at batch 32 and 256, cycling through 64 random batches: on one fixed batch
+ * {@code model.trainOnBatch(x, y, results)} (compiled: the form that allocates nothing once warm) or
+ * {@code model.trainOnBatch(x, y)} (eager) at batch 32 and 256, cycling through 64 random batches: on one fixed batch
  * the model converges, Adam's moments decay into subnormal floats, and every step slows down on their
  * arithmetic (a property of the data, not of the step).
  */
