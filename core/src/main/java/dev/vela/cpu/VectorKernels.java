@@ -46,12 +46,18 @@ public final class VectorKernels {
     static final int MR = 6, KC = 256, MC = 96, NC = 1024;
     /**
      * Rows of the float register tile: 12 x (2 vectors) = 24 accumulators where vectors are 512 bits (32 vector
-     * registers), 6 x (2 vectors) = 12 on AVX2 (16 registers). The taller tile loads each B vector once per 12
+     * registers), 5 x (2 vectors) = 10 on AVX2 (16 registers). The taller tile loads each B vector once per 12
      * multiply-adds instead of 6; at 1024^3 on one AVX-512 core it raised the packed product from about 60% to
-     * about 80% of the FMA peak. KC stays 256 whatever the tile, so the summation order (and every bit of C) is the
-     * same on every machine with the same vector width.
+     * about 80% of the FMA peak. On AVX2 a 6-row tile (12 accumulators) does not fit: C2 loads broadcasts of A
+     * ahead, runs out of the 16 registers and keeps one accumulator on the stack, a store and a reload on every
+     * step of p, which halved the kernel (6 x 2: 47-50 GFLOP/s on one Zen 4 core under -XX:UseAVX=2, against
+     * 74-106 for 5 x 2, in a stand-alone loop over L1-resident panels). KC stays 256 whatever the tile, and each
+     * element of C is summed over p in the same order whatever its tile, so every bit of C is the same on every
+     * machine with the same vector width.
      */
-    static final int MRF = FL >= 16 ? 12 : 6;
+    static final int MRF = FL >= 16 ? 12 : 5;
+    /** Rows of A per packed block for float: MC rounded down to whole register tiles (96 for 12 rows, 95 for 5). */
+    static final int MCF = MC / MRF * MRF;
     static final int NRW_F = 2 * FL, NRW_D = 2 * DL;
     /**
      * {@code TAIL_F[r]}: the mask of a float vector's first r lanes, made once. A mask computed in a loop and
@@ -1745,7 +1751,7 @@ public final class VectorKernels {
         final int nrw = NRW_F;
         int kcMax = Math.min(KC, k);
         float[] bp = new float[kcMax * roundUp(Math.min(NC, j1 - j0), nrw)];
-        float[] ap = new float[kcMax * roundUp(Math.min(MC, i1 - i0), MRF)];
+        float[] ap = new float[kcMax * roundUp(Math.min(MCF, i1 - i0), MRF)];
         float[] tile = new float[MRF * nrw];
         for (int jc = j0; jc < j1; jc += NC) {
             int nb = Math.min(NC, j1 - jc);
@@ -1753,8 +1759,8 @@ public final class VectorKernels {
                 int kb = Math.min(KC, k - pc);
                 packBF(b, bOff, ldb, transB, pc, kb, jc, nb, bp);
                 boolean acc = pc > 0;
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mb = Math.min(MC, i1 - ic);
+                for (int ic = i0; ic < i1; ic += MCF) {
+                    int mb = Math.min(MCF, i1 - ic);
                     packAF(a, aOff, lda, transA, ic, mb, pc, kb, ap);
                     for (int jr = 0; jr < nb; jr += nrw) {
                         int cols = Math.min(nrw, nb - jr), bo = (jr / nrw) * kb * nrw;
@@ -1818,11 +1824,11 @@ public final class VectorKernels {
                     ap[d + 4] = a[s4 + p]; ap[d + 5] = a[s5 + p]; ap[d + 6] = a[s6 + p]; ap[d + 7] = a[s7 + p];
                     ap[d + 8] = a[s8 + p]; ap[d + 9] = a[s9 + p]; ap[d + 10] = a[s10 + p]; ap[d + 11] = a[s11 + p];
                 }
-            } else if (!transA && h == 6) {
-                int s0 = aOff + (ic + i) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
-                for (int p = 0, d = base; p < kb; p++, d += 6) {
+            } else if (!transA && h == 5) {
+                int s0 = aOff + (ic + i) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda;
+                for (int p = 0, d = base; p < kb; p++, d += 5) {
                     ap[d] = a[s0 + p]; ap[d + 1] = a[s1 + p]; ap[d + 2] = a[s2 + p];
-                    ap[d + 3] = a[s3 + p]; ap[d + 4] = a[s4 + p]; ap[d + 5] = a[s5 + p];
+                    ap[d + 3] = a[s3 + p]; ap[d + 4] = a[s4 + p];
                 }
             } else if (!transA) {
                 for (int r = 0; r < h; r++) {
@@ -1840,15 +1846,16 @@ public final class VectorKernels {
     }
 
     /**
-     * The register tile: a 6 x (2 vectors) block of C from packed panels. {@code acc} adds to C (later k blocks)
-     * instead of overwriting it. Edge tiles go through {@code tile} so no vector crosses a method boundary.
+     * The register tile where vectors are narrower than 512 bits: a 5 x (2 vectors) block of C from packed panels
+     * (see {@link #MRF} for why not 6). {@code acc} adds to C (later k blocks) instead of overwriting it. Edge tiles
+     * go through {@code tile} so no vector crosses a method boundary.
      */
     private static void kernelF(float[] ap, int ao, float[] bp, int bo, int kb, float[] c, int co, int ldc,
                                 int rows, int cols, boolean acc, float[] tile) {
         final int nrw = NRW_F;
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += 6, bi += nrw) {
+                c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += 5, bi += nrw) {
             FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
             FloatVector av = FloatVector.broadcast(FS, ap[ai]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
@@ -1860,32 +1867,27 @@ public final class VectorKernels {
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
             av = FloatVector.broadcast(FS, ap[ai + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(FS, ap[ai + 5]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
         }
-        if (rows == 6 && cols == nrw) {
-            int o0 = co, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+        if (rows == 5 && cols == nrw) {
+            int o0 = co, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc;
             if (acc) {
                 c00 = c00.add(FloatVector.fromArray(FS, c, o0)); c01 = c01.add(FloatVector.fromArray(FS, c, o0 + FL));
                 c10 = c10.add(FloatVector.fromArray(FS, c, o1)); c11 = c11.add(FloatVector.fromArray(FS, c, o1 + FL));
                 c20 = c20.add(FloatVector.fromArray(FS, c, o2)); c21 = c21.add(FloatVector.fromArray(FS, c, o2 + FL));
                 c30 = c30.add(FloatVector.fromArray(FS, c, o3)); c31 = c31.add(FloatVector.fromArray(FS, c, o3 + FL));
                 c40 = c40.add(FloatVector.fromArray(FS, c, o4)); c41 = c41.add(FloatVector.fromArray(FS, c, o4 + FL));
-                c50 = c50.add(FloatVector.fromArray(FS, c, o5)); c51 = c51.add(FloatVector.fromArray(FS, c, o5 + FL));
             }
             c00.intoArray(c, o0); c01.intoArray(c, o0 + FL);
             c10.intoArray(c, o1); c11.intoArray(c, o1 + FL);
             c20.intoArray(c, o2); c21.intoArray(c, o2 + FL);
             c30.intoArray(c, o3); c31.intoArray(c, o3 + FL);
             c40.intoArray(c, o4); c41.intoArray(c, o4 + FL);
-            c50.intoArray(c, o5); c51.intoArray(c, o5 + FL);
         } else {
             c00.intoArray(tile, 0); c01.intoArray(tile, FL);
             c10.intoArray(tile, nrw); c11.intoArray(tile, nrw + FL);
             c20.intoArray(tile, 2 * nrw); c21.intoArray(tile, 2 * nrw + FL);
             c30.intoArray(tile, 3 * nrw); c31.intoArray(tile, 3 * nrw + FL);
             c40.intoArray(tile, 4 * nrw); c41.intoArray(tile, 4 * nrw + FL);
-            c50.intoArray(tile, 5 * nrw); c51.intoArray(tile, 5 * nrw + FL);
             for (int r = 0; r < rows; r++) {
                 int o = co + r * ldc, t = r * nrw;
                 if (acc) for (int j = 0; j < cols; j++) c[o + j] += tile[t + j];

@@ -455,16 +455,16 @@ class VectorKernelsTest {
 
     /**
      * The build runs this class twice, once with {@code -XX:UseAVX=2}: check that the flag really gave 256-bit
-     * vectors and the 6-row float tile there, and the 12-row tile wherever vectors are 512 bits.
+     * vectors and the 5-row float tile there, and the 12-row tile wherever vectors are 512 bits.
      */
     @Test
     void registerTileFollowsVectorWidth() {
         boolean avx2Run = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:UseAVX=2");
         if (avx2Run) assertEquals(8, VectorKernels.FL, "float lanes with -XX:UseAVX=2");
-        assertEquals(VectorKernels.FL >= 16 ? 12 : 6, VectorKernels.MRF, "float register tile rows for " + VectorKernels.FL + " lanes");
+        assertEquals(VectorKernels.FL >= 16 ? 12 : 5, VectorKernels.MRF, "float register tile rows for " + VectorKernels.FL + " lanes");
     }
 
-    /** Products large enough for the packed path (m, k > 64, n > 256), with full and partial 12- and 6-row panels. */
+    /** Products large enough for the packed path (m, k > 64, n > 256), with full and partial 12- and 5-row panels. */
     @ParameterizedTest
     @MethodSource("packedCases")
     void packedMatmulMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
