@@ -1557,6 +1557,13 @@ public final class VectorKernels {
      */
     private static void rows4x4F(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb, int kb,
                                  float[] in, int io, int ldi, float[] out, int oo, int ldo, boolean add) {
+        if (FL < 16) {
+            // 16 accumulators and the 4 B vectors do not fit in AVX2's 16 registers (C2 kept some on the stack,
+            // a store and a reload per step): two passes of 4 rows x 2 vectors, the same sums in the same order
+            rows4x2F(a, ao, sI, sP, b, bo, ldb, kb, in, io, ldi, out, oo, ldo, add);
+            rows4x2F(a, ao, sI, sP, b, bo + 2 * FL, ldb, kb, in, io + 2 * FL, ldi, out, oo + 2 * FL, ldo, add);
+            return;
+        }
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
         if (in == null) {
             FloatVector z = FloatVector.zero(FS);
@@ -1603,6 +1610,44 @@ public final class VectorKernels {
             x1.intoArray(out, o + FL);
             x2.intoArray(out, o + 2 * FL);
             x3.intoArray(out, o + 3 * FL);
+        }
+    }
+
+    /** 4 rows times 2 full vectors of columns, as {@link #rows4x4F} (its half on AVX2). */
+    private static void rows4x2F(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb, int kb,
+                                 float[] in, int io, int ldi, float[] out, int oo, int ldo, boolean add) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (in == null) {
+            FloatVector z = FloatVector.zero(FS);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+        } else {
+            int i1 = io + ldi, i2 = i1 + ldi, i3 = i2 + ldi;
+            c00 = FloatVector.fromArray(FS, in, io); c01 = FloatVector.fromArray(FS, in, io + FL);
+            c10 = FloatVector.fromArray(FS, in, i1); c11 = FloatVector.fromArray(FS, in, i1 + FL);
+            c20 = FloatVector.fromArray(FS, in, i2); c21 = FloatVector.fromArray(FS, in, i2 + FL);
+            c30 = FloatVector.fromArray(FS, in, i3); c31 = FloatVector.fromArray(FS, in, i3 + FL);
+        }
+        int s2 = 2 * sI, s3 = 3 * sI;
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector av = FloatVector.broadcast(FS, a[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(FS, a[ai + sI]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(FS, a[ai + s2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(FS, a[ai + s3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+        }
+        for (int r = 0, o = oo; r < 4; r++, o += ldo) { // one store sequence (see rows4x4F)
+            FloatVector x0 = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : c30;
+            FloatVector x1 = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : c31;
+            if (add) {
+                x0 = x0.add(FloatVector.fromArray(FS, out, o));
+                x1 = x1.add(FloatVector.fromArray(FS, out, o + FL));
+            }
+            x0.intoArray(out, o);
+            x1.intoArray(out, o + FL);
         }
     }
 
@@ -1662,6 +1707,11 @@ public final class VectorKernels {
     /** 8 rows times one full and one masked vector of columns (16 accumulators), in the order of {@link #rows8x1F}. */
     private static void rows8x2F(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb,
                                  float[] c, int co, int ldc, int kb, boolean acc, VectorMask<Float> mask) {
+        if (FL < 16) { // AVX2: two passes of 4 rows (see rows4x4F)
+            rows4x2mF(a, ao, sI, sP, b, bo, ldb, c, co, ldc, kb, acc, mask);
+            rows4x2mF(a, ao + 4 * sI, sI, sP, b, bo, ldb, c, co + 4 * ldc, ldc, kb, acc, mask);
+            return;
+        }
         FloatVector z = FloatVector.zero(FS);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
         FloatVector d0 = z, d1 = z, d2 = z, d3 = z, d4 = z, d5 = z, d6 = z, d7 = z;
@@ -1688,6 +1738,31 @@ public final class VectorKernels {
         for (int r = 0; r < 8; r++, co += ldc) { // one store sequence (see rows4x4F)
             FloatVector x = r == 0 ? c0 : r == 1 ? c1 : r == 2 ? c2 : r == 3 ? c3 : r == 4 ? c4 : r == 5 ? c5 : r == 6 ? c6 : c7;
             FloatVector y = r == 0 ? d0 : r == 1 ? d1 : r == 2 ? d2 : r == 3 ? d3 : r == 4 ? d4 : r == 5 ? d5 : r == 6 ? d6 : d7;
+            store(x, c, co, acc);
+            storeMasked(y, c, co + FL, acc, mask);
+        }
+    }
+
+    /** 4 rows times one full and one masked vector of columns: {@link #rows8x2F}'s half on AVX2. */
+    private static void rows4x2mF(float[] a, int ao, int sI, int sP, float[] b, int bo, int ldb,
+                                  float[] c, int co, int ldc, int kb, boolean acc, VectorMask<Float> mask) {
+        FloatVector z = FloatVector.zero(FS);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+        int s2 = 2 * sI, s3 = 3 * sI;
+        for (int p = 0, ai = ao, bi = bo; p < kb; p++, ai += sP, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL, mask);
+            FloatVector av = FloatVector.broadcast(FS, a[ai]);
+            c0 = av.fma(b0, c0); d0 = av.fma(b1, d0);
+            av = FloatVector.broadcast(FS, a[ai + sI]);
+            c1 = av.fma(b0, c1); d1 = av.fma(b1, d1);
+            av = FloatVector.broadcast(FS, a[ai + s2]);
+            c2 = av.fma(b0, c2); d2 = av.fma(b1, d2);
+            av = FloatVector.broadcast(FS, a[ai + s3]);
+            c3 = av.fma(b0, c3); d3 = av.fma(b1, d3);
+        }
+        for (int r = 0; r < 4; r++, co += ldc) { // one store sequence (see rows4x4F)
+            FloatVector x = r == 0 ? c0 : r == 1 ? c1 : r == 2 ? c2 : c3;
+            FloatVector y = r == 0 ? d0 : r == 1 ? d1 : r == 2 ? d2 : d3;
             store(x, c, co, acc);
             storeMasked(y, c, co + FL, acc, mask);
         }
