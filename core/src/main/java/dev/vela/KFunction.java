@@ -1059,6 +1059,78 @@ public final class KFunction {
             return loop;
         }
 
+        /**
+         * Parts to split a generated loop's pass into: one per thread for a group of at least PARALLEL_OPS
+         * element-operations whose externals are all contiguous or scalar (periodic ones share a fill buffer), else
+         * 1. Every element is computed by the same program whatever the split, so the bits do not depend on it.
+         * Measured on the MNIST step (`MlpProfile 32 5000`, alternating builds): the Adam update of the 784 x 128
+         * weight (100,352 elements x 15 ops) 102-159 us -> 57 us, the batch-32 step 247-352 us -> 179-183 us.
+         */
+        private int parallelParts(int n) {
+            int threads = dev.vela.cpu.Par.threads();
+            if (threads < 2 || (long) n * code.length < PARALLEL_OPS || n < 2 * BLOCK) return 1;
+            for (int p : period) if (p != 0 && p != 1) return 1;
+            return Math.min(threads, (n + BLOCK - 1) / BLOCK);
+        }
+
+        private static final long PARALLEL_OPS = 1L << 18;
+
+        /** Per part: a copy of the generated loop (its scratch is its own) and the block operand arrays. */
+        private dev.vela.cpu.VectorKernels.FusedProgramF[] partLoops;
+        private dev.vela.cpu.VectorKernels.FusedProgramF partsOf;
+        private Object[][] partSrc, partDst;
+        private int[][] partSrcOff, partDstOff;
+        private int partN, partBlocks;
+        /** The pool's job, made once: a call allocates no lambda. */
+        private final dev.vela.cpu.Par.Range partJob = (lo, hi) -> {
+            for (long i = lo; i < hi; i++) runPart((int) i);
+        };
+
+        private void runParts(dev.vela.cpu.VectorKernels.FusedProgramF fused, int n) {
+            int parts = parallelParts(n);
+            if (partLoops == null || partLoops.length < parts || partsOf != fused) {
+                partLoops = new dev.vela.cpu.VectorKernels.FusedProgramF[parts];
+                partLoops[0] = fused;
+                for (int i = 1; i < parts; i++) partLoops[i] = fused.copy();
+                partsOf = fused;
+                partSrc = new Object[parts][period.length];
+                partSrcOff = new int[parts][period.length];
+                partDst = new Object[parts][results.length];
+                partDstOff = new int[parts][results.length];
+            }
+            int blocks = (n + BLOCK - 1) / BLOCK;
+            partN = n;
+            partBlocks = (blocks + parts - 1) / parts;
+            try {
+                dev.vela.cpu.Par.forEach(parts, partJob);
+            } finally {
+                for (int i = 0; i < parts; i++) {
+                    Arrays.fill(partSrc[i], null);
+                    Arrays.fill(partDst[i], null);
+                }
+            }
+        }
+
+        /** Part i: its whole blocks through its own copy of the loop (externals contiguous or scalar, see parallelParts). */
+        private void runPart(int i) {
+            dev.vela.cpu.VectorKernels.FusedProgramF prog = partLoops[i];
+            Object[] src = partSrc[i], dst = partDst[i];
+            int[] srcOff = partSrcOff[i], dstOff = partDstOff[i];
+            int end = Math.min(partN, (i + 1) * partBlocks * BLOCK);
+            for (int base = i * partBlocks * BLOCK; base < end; base += BLOCK) {
+                int len = Math.min(BLOCK, end - base);
+                for (int e = 0; e < period.length; e++) {
+                    src[e] = arr[e];
+                    srcOff[e] = period[e] == 0 ? off[e] + base : off[e];
+                }
+                for (int j = 0; j < results.length; j++) {
+                    dst[j] = outArr[j];
+                    dstOff[j] = outOff[j] + base;
+                }
+                prog.run(src, srcOff, dst, dstOff, len);
+            }
+        }
+
         /** Whether the externals that are broadcast scalars are those the generated loop was made for. */
         private boolean sameScalars() {
             for (int e = 0; e < period.length; e++) if ((period[e] == 1) != loopScalars[e]) return false;
@@ -1069,6 +1141,12 @@ public final class KFunction {
         void compute() {
             int n = (int) shape.size();
             dev.vela.cpu.VectorKernels.FusedProgramF fused = loop();
+            if (fused != null && parallelParts(n) > 1) {
+                runParts(fused, n);
+                Arrays.fill(arr, null);
+                Arrays.fill(outArr, null);
+                return;
+            }
             if (fused != null) {
                 for (int base = 0; base < n; base += BLOCK) {
                     int len = Math.min(BLOCK, n - base);

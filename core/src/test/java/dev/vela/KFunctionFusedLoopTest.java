@@ -48,7 +48,8 @@ class KFunctionFusedLoopTest {
 
     @Test
     void generatedLoopsGiveTheOpByOpBits() {
-        for (int rows : new int[] {1, 3, 37, 300}) { // tails of every length, more than one block
+        // tails of every length, more than one block; 40,000 rows: enough work to split the pass over the cores
+        for (int rows : new int[] {1, 3, 37, 300, 40_000}) {
             K.clearSession();
             Tensor x = placeholder("x", -1, 7), y = placeholder("y", -1, 7);
             Tensor row = variable(new float[] {1.5f, -2, 0.25f, 3, -0.5f, 0, 7});
@@ -94,16 +95,22 @@ class KFunctionFusedLoopTest {
 
     @Test
     void generatedLoopsWriteUpdatesInPlaceWithTheSameBits() {
+        updatesInPlace(50, 9);
+        updatesInPlace(700, 130); // 91,000 elements: the pass is split over the cores (where there are several)
+    }
+
+    private static void updatesInPlace(int r, int cols) {
+        K.clearSession();
         Vela.seed(4);
-        Tensor w1 = variable(Tensor.randn(50, 9)), m1 = variable(Tensor.zeros(50, 9));
-        Tensor w2 = variable(w1.getValue()), m2 = variable(Tensor.zeros(50, 9));
-        Tensor g = placeholder("g", 50, 9);
+        Tensor w1 = variable(Tensor.randn(r, cols)), m1 = variable(Tensor.zeros(r, cols));
+        Tensor w2 = variable(w1.getValue()), m2 = variable(Tensor.zeros(r, cols));
+        Tensor g = placeholder("g", r, cols);
         KFunction f1 = function(List.of(g), List.of(), List.of(
                 update(m1, m1.mul(0.9).add(g.mul(0.1)).flushSubnormal()),
                 update(w1, w1.sub(m1.mul(0.9).add(g.mul(0.1)).div(g.square().add(1e-3).sqrt()).mul(0.05)))));
         Generator gen = new Generator(1);
         for (int step = 0; step < 6; step++) {
-            Tensor gv = Tensor.randn(gen, 50, 9);
+            Tensor gv = Tensor.randn(gen, r, cols);
             f1.call(gv);
             // the same rule eagerly
             try (var ng = Autograd.noGrad()) {

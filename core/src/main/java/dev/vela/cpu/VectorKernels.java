@@ -499,6 +499,9 @@ public final class VectorKernels {
             return new FusedProgramF(body, scalar, nOut);
         }
 
+        /** A program with the same generated loop and scratch of its own, for another thread. */
+        public FusedProgramF copy() { return new FusedProgramF(body, scalar, padOut.length); }
+
         /**
          * Runs {@code len} elements: external e from {@code src[e]} (a float[]) at {@code srcOff[e]} (one value when
          * scalar), output j into {@code dst[j]} at {@code dstOff[j]}.
