@@ -1086,8 +1086,7 @@ public final class KFunction {
             for (long i = lo; i < hi; i++) runPart((int) i);
         };
 
-        private void runParts(dev.vela.cpu.VectorKernels.FusedProgramF fused, int n) {
-            int parts = parallelParts(n);
+        private void runParts(dev.vela.cpu.VectorKernels.FusedProgramF fused, int n, int parts) {
             if (partLoops == null || partLoops.length < parts || partsOf != fused) {
                 partLoops = new dev.vela.cpu.VectorKernels.FusedProgramF[parts];
                 partLoops[0] = fused;
@@ -1111,17 +1110,30 @@ public final class KFunction {
             }
         }
 
-        /** Part i: its whole blocks through its own copy of the loop (externals contiguous or scalar, see parallelParts). */
+        /** Part i: its whole blocks through its own copy of the loop and its own operand arrays. */
         private void runPart(int i) {
-            dev.vela.cpu.VectorKernels.FusedProgramF prog = partLoops[i];
-            Object[] src = partSrc[i], dst = partDst[i];
-            int[] srcOff = partSrcOff[i], dstOff = partDstOff[i];
             int end = Math.min(partN, (i + 1) * partBlocks * BLOCK);
-            for (int base = i * partBlocks * BLOCK; base < end; base += BLOCK) {
-                int len = Math.min(BLOCK, end - base);
+            runBlocks(partLoops[i], partSrc[i], partSrcOff[i], partDst[i], partDstOff[i], i * partBlocks * BLOCK, end);
+        }
+
+        /**
+         * Elements [from, to) block by block through {@code prog}, the blocks' operands set up in src/dst. Periodic
+         * and repeated externals are filled into the group's one buffer each, so only a single thread may run them
+         * (parallelParts never splits such a group).
+         */
+        private void runBlocks(dev.vela.cpu.VectorKernels.FusedProgramF prog, Object[] src, int[] srcOff, Object[] dst,
+                               int[] dstOff, int from, int to) {
+            for (int base = from; base < to; base += BLOCK) {
+                int len = Math.min(BLOCK, to - base);
                 for (int e = 0; e < period.length; e++) {
-                    src[e] = arr[e];
-                    srcOff[e] = period[e] == 0 ? off[e] + base : off[e];
+                    int p = period[e];
+                    if (p == 0 || p == 1) {
+                        src[e] = arr[e];
+                        srcOff[e] = p == 0 ? off[e] + base : off[e];
+                    } else {
+                        src[e] = p > 1 ? fillPeriodic(e, p, base, len) : fillRepeated(e, -p, base, len);
+                        srcOff[e] = 0;
+                    }
                 }
                 for (int j = 0; j < results.length; j++) {
                     dst[j] = outArr[j];
@@ -1141,33 +1153,15 @@ public final class KFunction {
         void compute() {
             int n = (int) shape.size();
             dev.vela.cpu.VectorKernels.FusedProgramF fused = loop();
-            if (fused != null && parallelParts(n) > 1) {
-                runParts(fused, n);
-                Arrays.fill(arr, null);
-                Arrays.fill(outArr, null);
-                return;
-            }
             if (fused != null) {
-                for (int base = 0; base < n; base += BLOCK) {
-                    int len = Math.min(BLOCK, n - base);
-                    for (int e = 0; e < period.length; e++) {
-                        int p = period[e];
-                        if (p == 0 || p == 1) {
-                            blockSrc[e] = arr[e];
-                            blockSrcOff[e] = p == 0 ? off[e] + base : off[e];
-                        } else {
-                            blockSrc[e] = p > 1 ? fillPeriodic(e, p, base, len) : fillRepeated(e, -p, base, len);
-                            blockSrcOff[e] = 0;
-                        }
-                    }
-                    for (int j = 0; j < results.length; j++) {
-                        blockDst[j] = outArr[j];
-                        blockDstOff[j] = outOff[j] + base;
-                    }
-                    fused.run(blockSrc, blockSrcOff, blockDst, blockDstOff, len);
+                int parts = parallelParts(n);
+                if (parts > 1) {
+                    runParts(fused, n, parts);
+                } else {
+                    runBlocks(fused, blockSrc, blockSrcOff, blockDst, blockDstOff, 0, n);
+                    Arrays.fill(blockSrc, null);
+                    Arrays.fill(blockDst, null);
                 }
-                Arrays.fill(blockSrc, null);
-                Arrays.fill(blockDst, null);
                 Arrays.fill(arr, null);
                 Arrays.fill(outArr, null);
                 return;
